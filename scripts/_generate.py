@@ -1,0 +1,114 @@
+"""Apply openapi/corrections.json to openapi/spec.yaml and run the pinned generator.
+
+Run through `scripts/generate`. The output, langsmith_threads_client/_generated/, is
+replaced whole; running this twice gives no diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import jsonpatch
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "spec.yaml"
+CORRECTIONS = ROOT / "openapi" / "corrections.json"
+TEMPLATES = ROOT / "openapi" / "templates"
+CONFIG = ROOT / "generator-config.yml"
+TARGET = ROOT / "langsmith_threads_client" / "_generated"
+PINNED_TOOLS = ("openapi-python-client", "ruff")
+
+README = """\
+# _generated: do not edit
+
+Everything here is written by `scripts/generate` (openapi-python-client {generator},
+ruff {ruff}) from `openapi/spec.yaml` with `openapi/corrections.json` applied, using
+`generator-config.yml` and the templates in `openapi/templates/`. A hand edit is lost
+on the next run and fails CI, which regenerates and checks for a diff. To change this
+code, change one of those inputs and run `scripts/generate`.
+"""
+
+
+def pinned_versions() -> dict[str, str]:
+    """The exact versions pyproject.toml's [dev] extra pins, so output is reproducible."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins: dict[str, str] = {}
+    for requirement in project["optional-dependencies"]["dev"]:
+        name, sep, pinned = requirement.partition("==")
+        if sep and name.strip() in PINNED_TOOLS:
+            pins[name.strip()] = pinned.strip()
+    missing = set(PINNED_TOOLS) - pins.keys()
+    if missing:
+        sys.exit(f"pyproject.toml's [dev] extra must pin {sorted(missing)} with '=='")
+    return pins
+
+
+def check_tools(pins: dict[str, str]) -> None:
+    bin_dir = Path(sys.executable).parent
+    for name, pinned in pins.items():
+        installed = version(name)
+        if installed != pinned:
+            sys.exit(f"{name} {installed} is installed but {pinned} is pinned; run: pip install -e '.[dev]'")
+    ruff = subprocess.run([bin_dir / "ruff", "--version"], capture_output=True, text=True, check=True)
+    if ruff.stdout.split()[-1] != pins["ruff"]:
+        sys.exit(f"{bin_dir / 'ruff'} is {ruff.stdout.strip()}, not the pinned {pins['ruff']}")
+
+
+def corrected_spec() -> dict[str, Any]:
+    spec = yaml.safe_load(SPEC.read_text())
+    operations = json.loads(CORRECTIONS.read_text())
+    for index, operation in enumerate(operations):
+        if not str(operation.get("reason", "")).strip():
+            sys.exit(f"{CORRECTIONS.name}[{index}] has no 'reason'; every correction says why")
+    try:
+        patched: dict[str, Any] = jsonpatch.JsonPatch(operations).apply(spec)
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+        sys.exit(f"{CORRECTIONS.name} no longer applies to {SPEC.name} (did upstream change?): {exc}")
+    return patched
+
+
+def main() -> None:
+    pins = pinned_versions()
+    check_tools(pins)
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        spec_path = Path(tmp) / "spec.json"
+        spec_path.write_text(json.dumps(corrected_spec(), indent=2))
+        out = Path(tmp) / "_generated"
+        env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+        result = subprocess.run(
+            [
+                bin_dir / "openapi-python-client",
+                "generate",
+                "--path", spec_path,
+                "--config", CONFIG,
+                "--custom-template-path", TEMPLATES,
+                "--output-path", out,
+                "--meta", "none",
+                "--fail-on-warning",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            sys.exit(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}")
+        (out / "README.md").write_text(README.format(generator=pins["openapi-python-client"], ruff=pins["ruff"]))
+        if TARGET.exists():
+            shutil.rmtree(TARGET)
+        shutil.copytree(out, TARGET)
+    print(f"regenerated {TARGET.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
