@@ -1,0 +1,154 @@
+"""One create_thread call as a small state machine: what to send, and what each outcome means.
+
+No I/O: the sync and async clients run the same loop around it and differ only in how they
+send a request and how they sleep.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+
+import httpx
+
+from ._exceptions import APIConnectionError, APITimeoutError
+from ._generated.models import Thread
+from ._logging import logger
+from ._response import thread_or_error
+from ._retry import RETRYABLE_STATUSES, is_retryable_error, may_have_reached_server, retry_delay
+from ._validation import PreparedCreate
+
+__all__ = ["CreateThreadCall", "Origin"]
+
+Origin = tuple[bytes, bytes, int | None]
+_REDIRECTS = frozenset({307, 308})  # the ones that keep the method and body
+_MAX_REDIRECTS = 5
+
+
+def origin_of(url: httpx.URL) -> Origin:
+    return (url.raw_scheme, url.raw_host, url.port)
+
+
+class CreateThreadCall:
+    """The attempts of one call: at most 1 + max_retries of them, all with the same body."""
+
+    __slots__ = (
+        "_attempt_started",
+        "_content",
+        "_headers",
+        "_log_url",
+        "_max_retries",
+        "_origin",
+        "_redirects",
+        "_timeout",
+        "_url",
+        "attempt",
+        "lost",
+        "prepared",
+    )
+
+    def __init__(
+        self,
+        prepared: PreparedCreate,
+        *,
+        url: httpx.URL,
+        origin: Origin,
+        log_url: str,
+        headers: dict[str, str],
+        timeout: httpx.Timeout,
+        max_retries: int,
+    ) -> None:
+        self.prepared = prepared
+        self._content = prepared.content
+        self._url = url
+        self._origin = origin
+        self._log_url = log_url
+        self._headers = headers
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._redirects = 0
+        self._attempt_started = 0.0
+        self.attempt = 0  # attempts sent so far
+        self.lost = False  # an earlier attempt may have reached the server and gone unanswered
+
+    def request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        self.attempt += 1
+        self._attempt_started = time.perf_counter()
+        return http.build_request(
+            "POST", self._url, content=self._content, headers=self._headers, timeout=self._timeout
+        )
+
+    def on_response(self, response: httpx.Response) -> Thread | float:
+        """The call's Thread, or the seconds to wait before sending again; raises a final error."""
+        status = response.status_code
+        self._log_attempt(status, response.headers.get("x-request-id"))
+        if status in _REDIRECTS and self._follow(response):
+            self.attempt -= 1  # a same-origin redirect is not a retry
+            return 0.0
+        if status in RETRYABLE_STATUSES and self._may_retry(may_have_reached_server(status)):
+            return self._retry_after(str(status), response.headers, may_have_reached_server(status))
+        recover = self.prepared.recover_content
+        if status == 409 and self.lost and recover is not None and self._content is not recover:
+            # Our own id already exists, so the attempt whose answer was lost created it:
+            # fetch that thread (this is the call's answer, not a retry).
+            self._content = recover
+            self.attempt -= 1
+            return 0.0
+        return thread_or_error(response, self.prepared, self.lost)
+
+    def on_error(self, exc: httpx.TransportError) -> float:
+        """Seconds to wait before sending again; raises APIConnectionError/APITimeoutError when done."""
+        self._log_attempt(None, None, exc)
+        if is_retryable_error(exc) and self._may_retry(may_have_reached_server(exc)):
+            return self._retry_after(type(exc).__name__, None, may_have_reached_server(exc))
+        tries = f"after {self.attempt} attempt{'s' if self.attempt > 1 else ''}"
+        if isinstance(exc, httpx.TimeoutException):
+            raise APITimeoutError(f"POST {self._log_url} timed out {tries}: {exc!r}", request=exc.request) from exc
+        raise APIConnectionError(f"POST {self._log_url} failed {tries}: {exc!r}", request=exc.request) from exc
+
+    def _may_retry(self, reached: bool) -> bool:
+        # A request the server must not see twice is retried only when the failure proves
+        # it was not seen once (a refused connection, a 429 or 503).
+        return self.attempt <= self._max_retries and (self.prepared.replay_safe or not reached)
+
+    def _follow(self, response: httpx.Response) -> bool:
+        # httpx drops only Authorization on a cross-origin redirect, not x-api-key, so the
+        # SDK never lets httpx follow redirects and follows same-origin ones itself.
+        location = response.headers.get("location")
+        if location is None or self._redirects >= _MAX_REDIRECTS:
+            return False
+        target = self._url.join(location)
+        if origin_of(target) != self._origin:
+            return False  # reported as an error: the key must not go to another origin
+        self._redirects += 1
+        self._url = target
+        return True
+
+    def _retry_after(self, failure: str, headers: httpx.Headers | None, reached: bool) -> float:
+        self.lost = self.lost or reached
+        delay = retry_delay(self.attempt, headers, random.random(), time.time())
+        logger.info(
+            "Retrying POST %s in %.2f s after %s (retry %d of %d)",
+            self._log_url,
+            delay,
+            failure,
+            self.attempt,
+            self._max_retries,
+        )
+        return delay
+
+    def _log_attempt(self, status: int | None, request_id: str | None, exc: Exception | None = None) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        elapsed_ms = (time.perf_counter() - self._attempt_started) * 1000
+        logger.debug(
+            "POST %s -> %s in %.1f ms (attempt %d of %d, thread_id %s, request_id %s)",
+            self._log_url,
+            status if exc is None else repr(exc),
+            elapsed_ms,
+            self.attempt,
+            self._max_retries + 1,
+            self.prepared.thread_id,
+            request_id,
+        )

@@ -1,0 +1,119 @@
+"""A final response turned into a Thread or into the typed error it stands for.
+
+The generated endpoint module parses bodies (`_parse_response`); what it cannot do is
+bridged here: it returns None for a status the spec does not list, and a body it cannot
+parse raises a bare KeyError/ValueError with the response gone. We keep the response,
+so every error carries the status, the server's detail and the raw body.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from ._exceptions import (
+    APIResponseValidationError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    SuperstepsError,
+    UnprocessableEntityError,
+)
+from ._generated import Client as _GeneratedClient
+from ._generated.api.threads import create_thread_threads_post as _endpoint
+from ._generated.models import ErrorResponse, Thread
+from ._validation import PreparedCreate
+
+__all__ = ["thread_or_error"]
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+# Only consulted for its raise_on_unexpected_status flag (False: unknown statuses give None).
+_PARSER = _GeneratedClient(base_url="")
+_PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
+
+
+def _raw_body(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return response.text
+
+
+def _detail(parsed: object, body: Any) -> str | None:
+    detail: object = parsed.detail if isinstance(parsed, ErrorResponse) else None
+    if detail is None and isinstance(body, dict):
+        detail = body.get("detail")
+    if detail is None:
+        return body if isinstance(body, str) and body else None
+    return detail if isinstance(detail, str) else json.dumps(detail)
+
+
+def _one_line(text: str) -> str:
+    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _status_error(response: httpx.Response, parsed: object, prepared: PreparedCreate, lost: bool) -> APIStatusError:
+    body = _raw_body(response)
+    detail = _detail(parsed, body)
+    status = response.status_code
+    summary = f"{status} {response.reason_phrase}".strip()
+    said = f": {_one_line(detail)}" if detail else ""
+    if status == 409:
+        note = " (an earlier attempt of this call got no answer and may have created it)" if lost else ""
+        return ConflictError(
+            f"{summary}{said}{note}",
+            response=response,
+            body=body,
+            detail=detail,
+            thread_id=prepared.thread_id,
+            after_lost_response=lost,
+        )
+    if (200 <= status < 300) or (status == 400 and prepared.has_supersteps):
+        return SuperstepsError(
+            f"thread {prepared.thread_id} was created, but its supersteps failed ({summary}){said}",
+            response=response,
+            body=body,
+            detail=detail,
+            thread_id=prepared.thread_id,
+        )
+    if 300 <= status < 400:
+        location = response.headers.get("location", "?")
+        return APIStatusError(
+            f"{summary}: redirect to {location} not followed", response=response, body=body, detail=detail
+        )
+    error_class = _STATUS_ERRORS.get(status, InternalServerError if status >= 500 else APIStatusError)
+    return error_class(f"{summary}{said}", response=response, body=body, detail=detail)
+
+
+def thread_or_error(response: httpx.Response, prepared: PreparedCreate, lost: bool) -> Thread:
+    """The Thread of a final response, or raise the error it stands for.
+
+    `lost` says an earlier attempt of this call may have reached the server unanswered.
+    """
+    try:
+        parsed = _endpoint._parse_response(client=_PARSER, response=response)
+    except _PARSE_ERRORS as exc:
+        if response.status_code == 200:
+            raise APIResponseValidationError(
+                f"the server answered 200 but the body is not a valid Thread ({type(exc).__name__}: {exc})",
+                response=response,
+                body=_raw_body(response),
+            ) from exc
+        parsed = None  # an error status with a body the spec did not foresee: keep it raw
+    if isinstance(parsed, Thread):
+        return parsed
+    raise _status_error(response, parsed, prepared, lost)

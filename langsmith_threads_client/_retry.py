@@ -1,0 +1,79 @@
+"""Which failures are retried, and how long to wait: pure functions, no I/O."""
+
+from __future__ import annotations
+
+import email.utils
+import math
+
+import httpx
+
+__all__ = [
+    "INITIAL_RETRY_DELAY",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
+    "RETRYABLE_STATUSES",
+    "is_retryable_error",
+    "may_have_reached_server",
+    "retry_delay",
+]
+
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A Retry-After longer than this is cut to it: a hung retry is worse than an early one.
+MAX_RETRY_AFTER = 60.0
+
+# Statuses that say the request was not acted on; any other failure may have created the thread.
+_NOT_PROCESSED_STATUSES = frozenset({408, 429, 503})
+
+
+def is_retryable_error(exc: httpx.TransportError) -> bool:
+    """Network failures are worth another try; a malformed request or URL is not."""
+    return not isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError)
+
+
+def may_have_reached_server(failure: httpx.TransportError | int) -> bool:
+    """Could the failed attempt (an error, or a retryable status) have created the thread?
+
+    Only a refused connection or a pool wait proves it did not. (httpx-aiohttp 0.2 reports a
+    dropped connection as ConnectTimeout, so a connect timeout does not count as proof.)
+    """
+    if isinstance(failure, int):
+        return failure not in _NOT_PROCESSED_STATUSES
+    return not isinstance(failure, httpx.ConnectError | httpx.PoolTimeout)
+
+
+def _retry_after_seconds(headers: httpx.Headers, now: float) -> float | None:
+    """The server's wait, from `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date."""
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds is not None:
+        try:
+            return float(milliseconds) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_tz(value)
+    if parsed is None:
+        return None
+    return float(email.utils.mktime_tz(parsed)) - now
+
+
+def retry_delay(retry_number: int, headers: httpx.Headers | None, jitter: float, now: float) -> float:
+    """Seconds to wait before retry number `retry_number` (1-based).
+
+    `jitter` is a random fraction in [0, 1) that shortens the exponential backoff by up
+    to a quarter, so clients that failed together do not retry together. A server's
+    Retry-After wins over the backoff, capped at MAX_RETRY_AFTER.
+    """
+    if headers is not None:
+        wait = _retry_after_seconds(headers, now)
+        if wait is not None and math.isfinite(wait):
+            return min(max(wait, 0.0), MAX_RETRY_AFTER)
+    backoff = min(INITIAL_RETRY_DELAY * 2.0 ** (retry_number - 1), MAX_RETRY_DELAY)
+    return backoff * (1.0 - 0.25 * jitter)

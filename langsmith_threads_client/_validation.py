@@ -1,0 +1,265 @@
+"""create_thread's arguments checked and turned into the request body, before any I/O.
+
+Every check raises TypeError (wrong kind of value) or ValueError (right kind, bad
+value) with a message that names the argument. The allowed enum values come from the
+generated models, so a regenerated spec moves the checks with it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._generated.api.threads import create_thread_threads_post as _endpoint
+from ._generated.models import (
+    Command,
+    ThreadCreate,
+    ThreadCreateIfExists,
+    ThreadCreateMetadata,
+    ThreadCreateSuperstepsItem,
+    ThreadCreateTTL,
+    ThreadCreateTTLStrategy,
+    ThreadSuperstepUpdate,
+)
+from ._generated.types import UNSET, Unset
+from ._uuid7 import uuid7
+
+__all__ = ["PreparedCreate", "SuperstepArg", "TTLArg", "prepare_create"]
+
+TTLArg = float | int | datetime.timedelta | Mapping[str, Any] | ThreadCreateTTL
+SuperstepArg = Mapping[str, Any] | ThreadCreateSuperstepsItem
+
+# The enums are open (unknown values parse, for responses); requests use only declared members.
+IF_EXISTS_VALUES = frozenset(member.value for member in ThreadCreateIfExists)
+TTL_STRATEGIES = frozenset(member.value for member in ThreadCreateTTLStrategy)
+_TTL_KEYS = frozenset({"strategy", "ttl"})
+_UPDATE_KEYS = frozenset({"as_node", "values", "command"})
+_DO_NOTHING = ThreadCreateIfExists("do_nothing")
+_RAISE = ThreadCreateIfExists("raise")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCreate:
+    """One create_thread call's request, fixed before the first attempt and reused by retries."""
+
+    thread_id: uuid.UUID
+    id_assigned: bool  # True when the SDK chose thread_id (the caller gave none)
+    has_supersteps: bool
+    content: bytes  # the JSON body of every attempt, encoded once
+    # May an attempt be sent again after one that may have reached the server? Not when
+    # the server would apply the supersteps a second time (if_exists="do_nothing").
+    replay_safe: bool
+    # After a lost response and then a 409 for an id the SDK assigned, this body (no
+    # supersteps, "do_nothing") fetches the thread the lost attempt created, unchanged.
+    recover_content: bytes | None
+
+
+def prepare_create(
+    *,
+    thread_id: uuid.UUID | str | None,
+    metadata: Mapping[str, Any] | None,
+    if_exists: str,
+    ttl: TTLArg | None,
+    supersteps: Sequence[SuperstepArg] | None,
+    graph_id: str | None,
+) -> PreparedCreate:
+    checked_if_exists = _check_if_exists(if_exists)
+    checked_metadata = _check_metadata(metadata, graph_id)
+    checked_ttl = _check_ttl(ttl)
+    checked_supersteps = _check_supersteps(supersteps) or None
+    recover_content = None
+    if thread_id is None:
+        # Exactly-once: the id is fixed before the first attempt, so a retry after a lost
+        # response meets the thread that attempt made instead of creating a second one.
+        checked_id, assigned = uuid7(), True
+        if checked_supersteps is None:
+            checked_if_exists = _DO_NOTHING  # a retry simply gets our thread back
+        else:
+            # The server re-applies supersteps under "do_nothing", so send "raise" and, on
+            # a 409 after a lost response, fetch our thread with a body that has none.
+            checked_if_exists = _RAISE
+            recover_content = _encode(_wire(ThreadCreate(thread_id=checked_id, if_exists=_DO_NOTHING)))
+    else:
+        checked_id, assigned = _check_thread_id(thread_id), False
+    body = ThreadCreate(
+        thread_id=checked_id,
+        metadata=UNSET if checked_metadata is None else ThreadCreateMetadata.from_dict(checked_metadata),
+        if_exists=checked_if_exists,
+        ttl=UNSET if checked_ttl is None else checked_ttl,
+        supersteps=UNSET if checked_supersteps is None else checked_supersteps,
+    )
+    return PreparedCreate(
+        thread_id=checked_id,
+        id_assigned=assigned,
+        has_supersteps=checked_supersteps is not None,
+        content=_encode(_wire(body)),
+        replay_safe=checked_supersteps is None or checked_if_exists is not _DO_NOTHING,
+        recover_content=recover_content,
+    )
+
+
+def _wire(body: ThreadCreate) -> dict[str, Any]:
+    """The JSON the generated endpoint module would send for this body."""
+    wire: dict[str, Any] = _endpoint._get_kwargs(body=body)["json"]
+    return wire
+
+
+def _check_thread_id(value: object) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"thread_id must be a uuid.UUID or a UUID string, not {type(value).__name__}")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValueError(f"thread_id must be a UUID, got {value!r}") from None
+
+
+def _check_if_exists(value: object) -> ThreadCreateIfExists:
+    if not isinstance(value, str):
+        raise TypeError(f"if_exists must be a string, one of {sorted(IF_EXISTS_VALUES)}, not {type(value).__name__}")
+    if value not in IF_EXISTS_VALUES:
+        raise ValueError(f"if_exists must be one of {sorted(IF_EXISTS_VALUES)}, got {value!r}")
+    return ThreadCreateIfExists(value)
+
+
+def _check_metadata(metadata: object, graph_id: object) -> dict[str, Any] | None:
+    if metadata is None:
+        result: dict[str, Any] | None = None
+    elif not isinstance(metadata, Mapping):
+        raise TypeError(f"metadata must be a mapping (a JSON object), not {type(metadata).__name__}")
+    else:
+        for key in metadata:
+            if not isinstance(key, str):
+                raise TypeError(f"metadata keys must be strings (JSON object keys), got {key!r}")
+        result = dict(metadata)
+    if graph_id is None:
+        return result
+    if not isinstance(graph_id, str):
+        raise TypeError(f"graph_id must be a string, not {type(graph_id).__name__}")
+    if not graph_id:
+        raise ValueError("graph_id must not be empty")
+    result = {} if result is None else result
+    if result.setdefault("graph_id", graph_id) != graph_id:
+        raise ValueError(f"graph_id={graph_id!r} disagrees with metadata['graph_id']={result['graph_id']!r}")
+    return result
+
+
+def _check_ttl_minutes(value: object, name: str) -> float:
+    if isinstance(value, datetime.timedelta):
+        value = value.total_seconds() / 60
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of minutes, not {type(value).__name__}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive, finite number of minutes, got {value!r}")
+    return float(value)
+
+
+def _check_ttl_strategy(value: object) -> ThreadCreateTTLStrategy:
+    if not isinstance(value, str) or value not in TTL_STRATEGIES:
+        raise ValueError(f"ttl strategy must be one of {sorted(TTL_STRATEGIES)}, got {value!r}")
+    return ThreadCreateTTLStrategy(value)
+
+
+def _check_ttl(ttl: object) -> ThreadCreateTTL | None:
+    if ttl is None:
+        return None
+    if isinstance(ttl, ThreadCreateTTL):
+        if ttl.additional_properties:
+            raise ValueError(f"ttl has unknown fields {sorted(ttl.additional_properties)}")
+        strategy = "delete" if isinstance(ttl.strategy, Unset) else ttl.strategy
+        return ThreadCreateTTL(strategy=_check_ttl_strategy(strategy), ttl=_check_ttl_minutes(ttl.ttl, "ttl.ttl"))
+    if isinstance(ttl, Mapping):
+        unknown = set(ttl) - _TTL_KEYS
+        if unknown:
+            raise ValueError(f"ttl has unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_TTL_KEYS)}")
+        if "ttl" not in ttl:
+            raise ValueError("ttl must give 'ttl', the time-to-live in minutes")
+        return ThreadCreateTTL(
+            strategy=_check_ttl_strategy(ttl.get("strategy", "delete")),
+            ttl=_check_ttl_minutes(ttl["ttl"], "ttl['ttl']"),
+        )
+    if isinstance(ttl, int | float | datetime.timedelta) and not isinstance(ttl, bool):
+        return ThreadCreateTTL(strategy=ThreadCreateTTLStrategy("delete"), ttl=_check_ttl_minutes(ttl, "ttl"))
+    raise TypeError(
+        f"ttl must be minutes (a number), a timedelta, a mapping or ThreadCreateTTL, not {type(ttl).__name__}"
+    )
+
+
+def _is_sequence(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray)
+
+
+def _check_update(update: object, where: str) -> ThreadSuperstepUpdate:
+    if isinstance(update, ThreadSuperstepUpdate):
+        if not isinstance(update.as_node, str) or not update.as_node:
+            raise ValueError(f"{where}.as_node must be a non-empty string")
+        return update
+    if not isinstance(update, Mapping):
+        raise TypeError(f"{where} must be a mapping or ThreadSuperstepUpdate, not {type(update).__name__}")
+    if "as_node" not in update:
+        raise ValueError(f"{where} is missing 'as_node', the node the update acts as")
+    if not isinstance(update["as_node"], str) or not update["as_node"]:
+        raise ValueError(f"{where}['as_node'] must be a non-empty string, got {update['as_node']!r}")
+    unknown = set(update) - _UPDATE_KEYS
+    if unknown:
+        raise ValueError(f"{where} has unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_UPDATE_KEYS)}")
+    values = update.get("values")
+    if not (
+        values is None
+        or isinstance(values, Mapping)
+        or (_is_sequence(values) and all(isinstance(item, Mapping) for item in values))
+    ):
+        raise TypeError(f"{where}['values'] must be a mapping, a list of mappings or None")
+    command = update.get("command")
+    if not (command is None or isinstance(command, Mapping | Command)):
+        raise TypeError(f"{where}['command'] must be a mapping, Command or None, not {type(command).__name__}")
+    plain = dict(update)
+    if isinstance(command, Command):
+        plain["command"] = command.to_dict()
+    return ThreadSuperstepUpdate.from_dict(plain)
+
+
+def _check_supersteps(supersteps: object) -> list[ThreadCreateSuperstepsItem] | None:
+    if supersteps is None:
+        return None
+    if not _is_sequence(supersteps):
+        raise TypeError(f"supersteps must be a sequence of supersteps, not {type(supersteps).__name__}")
+    assert isinstance(supersteps, Sequence)
+    checked: list[ThreadCreateSuperstepsItem] = []
+    for index, superstep in enumerate(supersteps):
+        where = f"supersteps[{index}]"
+        if isinstance(superstep, ThreadCreateSuperstepsItem):
+            updates: object = superstep.updates
+        elif isinstance(superstep, Mapping):
+            if "updates" not in superstep:
+                raise ValueError(f"{where} is missing 'updates'")
+            updates = superstep["updates"]
+        else:
+            raise TypeError(f"{where} must be a mapping or ThreadCreateSuperstepsItem, not {type(superstep).__name__}")
+        if not _is_sequence(updates):
+            raise TypeError(f"{where}['updates'] must be a sequence of updates, not {type(updates).__name__}")
+        assert isinstance(updates, Sequence)
+        item = ThreadCreateSuperstepsItem(
+            updates=[_check_update(update, f"{where}.updates[{n}]") for n, update in enumerate(updates)]
+        )
+        checked.append(item)
+    return checked
+
+
+def _encode(wire: dict[str, Any]) -> bytes:
+    try:
+        return json.dumps(wire, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        # Only on failure: find which argument holds the value JSON cannot carry.
+        for name in ("metadata", "supersteps"):
+            try:
+                json.dumps(wire.get(name), allow_nan=False)
+            except (TypeError, ValueError) as part_exc:
+                raise type(part_exc)(f"{name} must be JSON-serialisable: {part_exc}") from None
+        raise TypeError(f"request body is not JSON-serialisable: {exc}") from None

@@ -1,0 +1,1 @@
+pytest_plugins = ["tests.agent_server.pytest_plugin"]
