@@ -47,7 +47,10 @@ DEFAULT_MAX_RETRIES = 2
 # httpx keeps 20 idle connections by default; agents with many creates in flight need more.
 DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 _USER_AGENT = f"langsmith-threads-client/{__version__}"
-_ENDPOINT_PATH = _endpoint._get_kwargs(body=ThreadCreate())["url"]
+# The generated endpoint module is the one place that knows the wire format: path and headers.
+_WIRE = _endpoint._get_kwargs(body=ThreadCreate())
+_ENDPOINT_PATH: str = _WIRE["url"]
+_ENDPOINT_HEADERS: dict[str, str] = {name.lower(): value for name, value in _WIRE["headers"].items()}
 
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 TimeoutArg = float | httpx.Timeout
@@ -121,7 +124,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         self._url = url.join(url.path.rstrip("/") + _ENDPOINT_PATH)
         self._origin = origin_of(url)
         self._log_url = str(self._url.copy_with(username=None, password=None, query=None))
-        self._headers = {"user-agent": _USER_AGENT, **_check_headers(headers, "headers")}
+        self._headers = {"user-agent": _USER_AGENT, **_ENDPOINT_HEADERS, **_check_headers(headers, "headers")}
         self._has_api_key = key is not None
         if key is not None:
             self._headers["x-api-key"] = key

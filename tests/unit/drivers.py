@@ -1,0 +1,86 @@
+"""Drive ThreadsClient and AsyncThreadsClient through one interface, so each test runs on both."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from langsmith_threads_client import AsyncThreadsClient, Thread, ThreadsClient
+
+BASE_URL = "http://threads.test"
+THREADS_URL = f"{BASE_URL}/threads"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def real_thread_body(**changes: Any) -> dict[str, Any]:
+    """A body the real server sent for a new thread, optionally changed."""
+    body: dict[str, Any] = json.loads((FIXTURES / "thread_created.json").read_text())
+    body.update(changes)
+    return body
+
+
+Outcome = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+def in_turn(*outcomes: Outcome) -> Callable[[httpx.Request], httpx.Response]:
+    """A mock server that answers each request with the next outcome: a response, an error raised, or a function."""
+    queue = list(outcomes)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        outcome = queue.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome if isinstance(outcome, httpx.Response) else outcome(request)
+
+    return answer
+
+
+def sent_json(request: httpx.Request) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(request.content)
+    return body
+
+
+class Driver:
+    """A client of either kind; `create` runs create_thread to completion and records sleeps."""
+
+    def __init__(self, kind: str, **client_kwargs: Any) -> None:
+        self.kind = kind
+        self.sleeps: list[float] = []
+        client_kwargs.setdefault("base_url", BASE_URL)
+        client_kwargs.setdefault("api_key", None)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.client: ThreadsClient | AsyncThreadsClient
+        if kind == "sync":
+            self.client = ThreadsClient(**client_kwargs)
+            self.client._sleep = self.sleeps.append
+        else:
+            self._loop = asyncio.new_event_loop()
+            self.client = self._loop.run_until_complete(self._make_async(client_kwargs))
+
+    async def _make_async(self, client_kwargs: dict[str, Any]) -> AsyncThreadsClient:
+        client = AsyncThreadsClient(**client_kwargs)
+
+        async def record(delay: float) -> None:
+            self.sleeps.append(delay)
+
+        client._sleep = record
+        return client
+
+    def create(self, **kwargs: Any) -> Thread:
+        if isinstance(self.client, ThreadsClient):
+            return self.client.create_thread(**kwargs)
+        assert self._loop is not None
+        return self._loop.run_until_complete(self.client.create_thread(**kwargs))
+
+    def close(self) -> None:
+        if isinstance(self.client, ThreadsClient):
+            self.client.close()
+            return
+        assert self._loop is not None
+        self._loop.run_until_complete(self.client.aclose())
+        self._loop.close()

@@ -1,0 +1,169 @@
+"""Every status the server may answer maps to the error class API.md names, carrying what it said."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from langsmith_threads_client import (
+    APIResponseValidationError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    SuperstepsError,
+    ThreadsClientError,
+    UnprocessableEntityError,
+)
+from tests.unit.conftest import DriverFactory
+from tests.unit.drivers import real_thread_body, sent_json
+
+SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (418, APIStatusError),
+        (422, UnprocessableEntityError),
+        (429, RateLimitError),
+        (500, InternalServerError),
+        (502, InternalServerError),
+        (503, InternalServerError),
+        (504, InternalServerError),
+        (507, InternalServerError),
+    ],
+)
+def test_each_status_raises_its_error_with_status_detail_and_body(
+    make_client: DriverFactory, api: respx.MockRouter, status: int, error_class: type[APIStatusError]
+) -> None:
+    body = {"detail": f"the server says {status}"}
+    api.post("/threads").respond(status, json=body)
+    client = make_client(max_retries=0)
+    with pytest.raises(error_class) as caught:
+        client.create(thread_id=uuid.uuid4())
+    error = caught.value
+    assert type(error) is error_class
+    assert isinstance(error, ThreadsClientError)
+    assert error.status_code == status
+    assert error.detail == f"the server says {status}"
+    assert error.body == body
+    assert error.response.status_code == status
+    assert str(status) in str(error) and "the server says" in str(error)
+    assert "\n" not in str(error)
+
+
+def test_conflict_error_carries_the_thread_id_and_the_servers_detail(
+    make_client: DriverFactory, api: respx.MockRouter
+) -> None:
+    thread_id = uuid.uuid4()
+    detail = f"Thread with ID {thread_id} already exists"
+    api.post("/threads").respond(409, json={"detail": detail})
+    with pytest.raises(ConflictError) as caught:
+        make_client().create(thread_id=thread_id)
+    assert caught.value.thread_id == thread_id
+    assert caught.value.detail == detail
+    assert caught.value.after_lost_response is False
+    assert api.calls.call_count == 1
+
+
+def test_201_with_an_error_detail_says_the_thread_was_created_and_carries_its_id(
+    make_client: DriverFactory, api: respx.MockRouter
+) -> None:
+    api.post("/threads").respond(201, json={"detail": "Thread x was created, but there were problems updating"})
+    with pytest.raises(SuperstepsError) as caught:
+        make_client().create(supersteps=SUPERSTEPS)
+    error = caught.value
+    sent_id = uuid.UUID(sent_json(api.calls.last.request)["thread_id"])
+    assert error.thread_id == sent_id
+    assert error.thread_created is True
+    assert error.status_code == 201
+    assert f"thread {sent_id} was created" in str(error)
+
+
+def test_400_for_supersteps_is_a_superstep_error_on_an_existing_thread(
+    make_client: DriverFactory, api: respx.MockRouter
+) -> None:
+    api.post("/threads").respond(400, json={"detail": "Node nope does not exist"})
+    thread_id = uuid.uuid4()
+    with pytest.raises(SuperstepsError) as caught:
+        make_client().create(thread_id=thread_id, supersteps=SUPERSTEPS)
+    assert caught.value.thread_id == thread_id
+    assert caught.value.detail == "Node nope does not exist"
+    assert api.calls.call_count == 1
+
+
+def test_a_multi_line_detail_is_kept_whole_but_said_in_one_line(
+    make_client: DriverFactory, api: respx.MockRouter
+) -> None:
+    detail = '[] is not of type "object"\n\nFailed validating "type" in schema["properties"]["metadata"]'
+    api.post("/threads").respond(422, json={"detail": detail})
+    with pytest.raises(UnprocessableEntityError) as caught:
+        make_client().create()
+    assert caught.value.detail == detail
+    assert "\n" not in str(caught.value)
+    assert "Failed validating" in str(caught.value)
+
+
+def test_an_error_without_a_json_body_keeps_the_text(make_client: DriverFactory, api: respx.MockRouter) -> None:
+    api.post("/threads").respond(502, text="<html>Bad Gateway</html>")
+    with pytest.raises(InternalServerError) as caught:
+        make_client(max_retries=0).create()
+    assert caught.value.body == "<html>Bad Gateway</html>"
+    assert caught.value.detail == "<html>Bad Gateway</html>"
+
+
+@pytest.mark.parametrize(
+    ("description", "response"),
+    [
+        ("not JSON", httpx.Response(200, text="<html>ok</html>")),
+        ("a JSON list", httpx.Response(200, json=[])),
+        (
+            "missing created_at",
+            httpx.Response(200, json={k: v for k, v in real_thread_body().items() if k != "created_at"}),
+        ),
+        ("a thread_id that is no UUID", httpx.Response(200, json=real_thread_body(thread_id="nope"))),
+        ("a date that is no date", httpx.Response(200, json=real_thread_body(created_at="yesterday"))),
+        ("metadata that is a list", httpx.Response(200, json=real_thread_body(metadata=[1]))),
+    ],
+)
+def test_a_200_that_is_not_a_thread_raises_response_validation_error(
+    make_client: DriverFactory, api: respx.MockRouter, description: str, response: httpx.Response
+) -> None:
+    api.post("/threads").mock(return_value=response)
+    with pytest.raises(APIResponseValidationError) as caught:
+        make_client().create()
+    assert caught.value.status_code == 200
+    assert caught.value.response.content == response.content
+    assert api.calls.call_count == 1, "a 200 is not retried"
+
+
+def test_the_request_id_header_is_carried(make_client: DriverFactory, api: respx.MockRouter) -> None:
+    api.post("/threads").respond(404, json={"detail": "no"}, headers={"x-request-id": "req-123"})
+    with pytest.raises(NotFoundError) as caught:
+        make_client().create()
+    assert caught.value.request_id == "req-123"
+
+
+def test_a_real_server_body_parses_into_a_thread(make_client: DriverFactory, api: respx.MockRouter) -> None:
+    body: dict[str, Any] = real_thread_body(status="paused", extra_key={"a": 1})
+    api.post("/threads").respond(200, json=body)
+    thread = make_client().create(metadata={"user": "u1"})
+    assert str(thread.thread_id) == body["thread_id"]
+    assert thread.values is None
+    assert thread.status == "paused"
+    assert thread.additional_properties == {"extra_key": {"a": 1}}
+    assert thread.created_at.tzinfo is not None

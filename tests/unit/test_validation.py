@@ -1,0 +1,125 @@
+"""Bad arguments raise ValueError/TypeError naming the argument, before anything is sent."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import uuid
+from typing import Any
+
+import pytest
+import respx
+
+from langsmith_threads_client import Command, Send, ThreadCreateTTL, ThreadSuperstepUpdate
+from langsmith_threads_client._generated.models import ThreadCreateSuperstepsItem
+from tests.unit.conftest import DriverFactory
+from tests.unit.drivers import real_thread_body, sent_json
+
+INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
+    ({"thread_id": "not-a-uuid"}, ValueError, "thread_id"),
+    ({"thread_id": 42}, TypeError, "thread_id"),
+    ({"thread_id": ""}, ValueError, "thread_id"),
+    ({"if_exists": "replace"}, ValueError, "if_exists"),
+    ({"if_exists": None}, TypeError, "if_exists"),
+    ({"metadata": ["a", 1]}, TypeError, "metadata"),
+    ({"metadata": "user=u1"}, TypeError, "metadata"),
+    ({"metadata": {1: "a"}}, TypeError, "metadata"),
+    ({"metadata": {"when": datetime.datetime.now()}}, TypeError, "metadata"),
+    ({"metadata": {"x": math.nan}}, ValueError, "metadata"),
+    ({"metadata": {"graph_id": "a"}, "graph_id": "b"}, ValueError, "graph_id"),
+    ({"graph_id": 7}, TypeError, "graph_id"),
+    ({"graph_id": ""}, ValueError, "graph_id"),
+    ({"ttl": "5"}, TypeError, "ttl"),
+    ({"ttl": True}, TypeError, "ttl"),
+    ({"ttl": -1}, ValueError, "ttl"),
+    ({"ttl": 0}, ValueError, "ttl"),
+    ({"ttl": math.inf}, ValueError, "ttl"),
+    ({"ttl": {"strategy": "forever", "ttl": 5}}, ValueError, "strategy"),
+    ({"ttl": {"ttl": "5"}}, TypeError, "ttl"),
+    ({"ttl": {"strategy": "delete"}}, ValueError, "ttl"),
+    ({"ttl": {"ttl": 5, "minutes": 5}}, ValueError, "ttl"),
+    ({"ttl": ThreadCreateTTL(ttl=math.nan)}, ValueError, "ttl"),
+    ({"supersteps": {"updates": []}}, TypeError, "supersteps"),
+    ({"supersteps": ["start"]}, TypeError, "supersteps[0]"),
+    ({"supersteps": [{}]}, ValueError, "supersteps[0]"),
+    ({"supersteps": [{"updates": {"as_node": "a"}}]}, TypeError, "supersteps[0]"),
+    ({"supersteps": [{"updates": [{"values": {"a": 1}}]}]}, ValueError, "as_node"),
+    ({"supersteps": [{"updates": [{"as_node": ""}]}]}, ValueError, "as_node"),
+    ({"supersteps": [{"updates": [{"as_node": 3}]}]}, ValueError, "as_node"),
+    ({"supersteps": [{"updates": [{"as_node": "a", "value": 1}]}]}, ValueError, "supersteps[0].updates[0]"),
+    ({"supersteps": [{"updates": [{"as_node": "a", "values": "x"}]}]}, TypeError, "values"),
+    ({"supersteps": [{"updates": [{"as_node": "a", "command": "go"}]}]}, TypeError, "command"),
+    ({"supersteps": [{"updates": [{"as_node": "a", "values": {"x": {1, 2}}}]}]}, TypeError, "supersteps"),
+    ({"timeout": -1}, ValueError, "timeout"),
+    ({"timeout": "1"}, TypeError, "timeout"),
+    ({"headers": {"x-a": 1}}, TypeError, "headers"),
+]
+
+
+@pytest.mark.parametrize(("arguments", "error", "named"), INVALID, ids=[repr(case[0])[:60] for case in INVALID])
+def test_bad_arguments_raise_naming_the_argument_and_send_nothing(
+    make_client: DriverFactory,
+    api: respx.MockRouter,
+    arguments: dict[str, Any],
+    error: type[Exception],
+    named: str,
+) -> None:
+    route = api.post("/threads").respond(200, json=real_thread_body())
+    with pytest.raises(error) as caught:
+        make_client().create(**arguments)
+    assert named in str(caught.value)
+    assert route.call_count == 0
+
+
+def created_body(make_client: DriverFactory, api: respx.MockRouter, **arguments: Any) -> dict[str, Any]:
+    api.post("/threads").respond(200, json=real_thread_body())
+    make_client().create(**arguments)
+    return sent_json(api.calls.last.request)
+
+
+def test_a_thread_id_in_any_uuid_spelling_is_sent_in_canonical_form(
+    make_client: DriverFactory, api: respx.MockRouter
+) -> None:
+    thread_id = uuid.uuid4()
+    body = created_body(make_client, api, thread_id=thread_id.hex.upper())
+    assert body == {"thread_id": str(thread_id), "if_exists": "raise"}
+
+
+def test_ttl_as_minutes_a_timedelta_a_mapping_or_the_model(make_client: DriverFactory, api: respx.MockRouter) -> None:
+    expected = {"strategy": "delete", "ttl": 90.0}
+    assert created_body(make_client, api, ttl=90)["ttl"] == expected
+    assert created_body(make_client, api, ttl=datetime.timedelta(hours=1.5))["ttl"] == expected
+    assert created_body(make_client, api, ttl={"ttl": 90})["ttl"] == expected
+    keep = {"strategy": "keep_latest", "ttl": 5.0}
+    assert created_body(make_client, api, ttl={"strategy": "keep_latest", "ttl": 5})["ttl"] == keep
+    assert created_body(make_client, api, ttl=ThreadCreateTTL(ttl=5))["ttl"] == {"strategy": "delete", "ttl": 5.0}
+
+
+def test_graph_id_is_merged_into_metadata(make_client: DriverFactory, api: respx.MockRouter) -> None:
+    body = created_body(make_client, api, metadata={"user": "u1"}, graph_id="echo")
+    assert body["metadata"] == {"user": "u1", "graph_id": "echo"}
+    assert created_body(make_client, api, graph_id="echo")["metadata"] == {"graph_id": "echo"}
+
+
+def test_supersteps_as_mappings_or_generated_models(make_client: DriverFactory, api: respx.MockRouter) -> None:
+    as_mappings = [
+        {"updates": [{"as_node": "start", "values": {"n": 1}}]},
+        {"updates": [{"as_node": "step", "command": {"goto": ["a", {"node": "b", "input": 1}], "resume": None}}]},
+    ]
+    as_models = [
+        ThreadCreateSuperstepsItem(updates=[ThreadSuperstepUpdate.from_dict({"as_node": "start", "values": {"n": 1}})]),
+        {"updates": [{"as_node": "step", "command": Command(goto=["a", Send(node="b", input_=1)], resume=None)}]},
+    ]
+    from_mappings = created_body(make_client, api, supersteps=as_mappings)["supersteps"]
+    assert from_mappings == as_mappings
+    assert created_body(make_client, api, supersteps=as_models)["supersteps"] == as_mappings
+
+
+def test_empty_supersteps_send_none(make_client: DriverFactory, api: respx.MockRouter) -> None:
+    body = created_body(make_client, api, supersteps=[], thread_id=uuid.uuid4())
+    assert "supersteps" not in body
+
+
+def test_unicode_metadata_is_sent_as_utf8_json(make_client: DriverFactory, api: respx.MockRouter) -> None:
+    body = created_body(make_client, api, metadata={"name": "Zoë ☃", "nested": {"list": [1, 2.5, None, True]}})
+    assert body["metadata"] == {"name": "Zoë ☃", "nested": {"list": [1, 2.5, None, True]}}
