@@ -39,6 +39,7 @@ class CreateThreadCall:
         "_headers",
         "_log_url",
         "_max_retries",
+        "_method",
         "_origin",
         "_redirects",
         "_timeout",
@@ -52,6 +53,7 @@ class CreateThreadCall:
         self,
         prepared: PreparedCreate,
         *,
+        method: str,
         url: httpx.URL,
         origin: Origin,
         log_url: str,
@@ -61,6 +63,7 @@ class CreateThreadCall:
     ) -> None:
         self.prepared = prepared
         self._content = prepared.content
+        self._method = method
         self._url = url
         self._origin = origin
         self._log_url = log_url
@@ -76,7 +79,7 @@ class CreateThreadCall:
         self.attempt += 1
         self._attempt_started = time.perf_counter()
         return http.build_request(
-            "POST", self._url, content=self._content, headers=self._headers, timeout=self._timeout
+            self._method, self._url, content=self._content, headers=self._headers, timeout=self._timeout
         )
 
     def on_response(self, response: httpx.Response) -> Thread | float:
@@ -104,8 +107,12 @@ class CreateThreadCall:
             return self._retry_after(type(exc).__name__, None, may_have_reached_server(exc))
         tries = f"after {self.attempt} attempt{'s' if self.attempt > 1 else ''}"
         if isinstance(exc, httpx.TimeoutException):
-            raise APITimeoutError(f"POST {self._log_url} timed out {tries}: {exc!r}", request=exc.request) from exc
-        raise APIConnectionError(f"POST {self._log_url} failed {tries}: {exc!r}", request=exc.request) from exc
+            raise APITimeoutError(
+                f"{self._method} {self._log_url} timed out {tries}: {exc!r}", request=exc.request
+            ) from exc
+        raise APIConnectionError(
+            f"{self._method} {self._log_url} failed {tries}: {exc!r}", request=exc.request
+        ) from exc
 
     def _may_retry(self, reached: bool) -> bool:
         # A request the server must not see twice is retried only when the failure proves
@@ -129,7 +136,8 @@ class CreateThreadCall:
         self.lost = self.lost or reached
         delay = retry_delay(self.attempt, headers, random.random(), time.time())
         logger.info(
-            "Retrying POST %s in %.2f s after %s (retry %d of %d)",
+            "Retrying %s %s in %.2f s after %s (retry %d of %d)",
+            self._method,
             self._log_url,
             delay,
             failure,
@@ -143,7 +151,8 @@ class CreateThreadCall:
             return
         elapsed_ms = (time.perf_counter() - self._attempt_started) * 1000
         logger.debug(
-            "POST %s -> %s in %.1f ms (attempt %d of %d, thread_id %s, request_id %s)",
+            "%s %s -> %s in %.1f ms (attempt %d of %d, thread_id %s, request_id %s)",
+            self._method,
             self._log_url,
             status if exc is None else repr(exc),
             elapsed_ms,

@@ -49,6 +49,7 @@ DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_con
 _USER_AGENT = f"langsmith-threads-client/{__version__}"
 # The generated endpoint module is the one place that knows the wire format: path and headers.
 _WIRE = _endpoint._get_kwargs(body=ThreadCreate())
+_ENDPOINT_METHOD: str = _WIRE["method"].upper()
 _ENDPOINT_PATH: str = _WIRE["url"]
 _ENDPOINT_HEADERS: dict[str, str] = {name.lower(): value for name, value in _WIRE["headers"].items()}
 
@@ -165,6 +166,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         )
         return CreateThreadCall(
             prepared,
+            method=_ENDPOINT_METHOD,
             url=self._url,
             origin=self._origin,
             log_url=self._log_url,

@@ -35,12 +35,15 @@ TTLArg = float | int | datetime.timedelta | Mapping[str, Any] | ThreadCreateTTL
 SuperstepArg = Mapping[str, Any] | ThreadCreateSuperstepsItem
 
 # The enums are open (unknown values parse, for responses); requests use only declared members.
-IF_EXISTS_VALUES = frozenset(member.value for member in ThreadCreateIfExists)
+_IF_EXISTS = {member.value: member for member in ThreadCreateIfExists}
+IF_EXISTS_VALUES = frozenset(_IF_EXISTS)
 TTL_STRATEGIES = frozenset(member.value for member in ThreadCreateTTLStrategy)
 _TTL_KEYS = frozenset({"strategy", "ttl"})
 _UPDATE_KEYS = frozenset({"as_node", "values", "command"})
-_DO_NOTHING = ThreadCreateIfExists("do_nothing")
-_RAISE = ThreadCreateIfExists("raise")
+_DO_NOTHING = _IF_EXISTS["do_nothing"]
+_RAISE = _IF_EXISTS["raise"]
+# Built once: json.dumps with options builds a new encoder on every call.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +126,10 @@ def _check_thread_id(value: object) -> uuid.UUID:
 def _check_if_exists(value: object) -> ThreadCreateIfExists:
     if not isinstance(value, str):
         raise TypeError(f"if_exists must be a string, one of {sorted(IF_EXISTS_VALUES)}, not {type(value).__name__}")
-    if value not in IF_EXISTS_VALUES:
+    member = _IF_EXISTS.get(value)
+    if member is None:
         raise ValueError(f"if_exists must be one of {sorted(IF_EXISTS_VALUES)}, got {value!r}")
-    return ThreadCreateIfExists(value)
+    return member
 
 
 def _check_metadata(metadata: object, graph_id: object) -> dict[str, Any] | None:
@@ -254,7 +258,7 @@ def _check_supersteps(supersteps: object) -> list[ThreadCreateSuperstepsItem] | 
 
 def _encode(wire: dict[str, Any]) -> bytes:
     try:
-        return json.dumps(wire, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        return _JSON_ENCODER.encode(wire).encode()
     except (TypeError, ValueError) as exc:
         # Only on failure: find which argument holds the value JSON cannot carry.
         for name in ("metadata", "supersteps"):

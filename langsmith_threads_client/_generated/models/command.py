@@ -32,8 +32,6 @@ class Command:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.send import Send
-
         update = self.update
 
         resume = self.resume
@@ -70,8 +68,6 @@ class Command:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.send import Send
-
         d = dict(src_dict)
         update = d.pop("update", UNSET)
 
@@ -143,3 +139,6 @@ class Command:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.send import Send

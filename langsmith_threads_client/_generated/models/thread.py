@@ -55,9 +55,6 @@ class Thread:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.thread_interrupts import ThreadInterrupts
-        from ..models.thread_values import ThreadValues
-
         thread_id = str(self.thread_id)
 
         created_at = self.created_at.isoformat()
@@ -128,13 +125,6 @@ class Thread:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.thread_config import ThreadConfig
-        from ..models.thread_extracted import ThreadExtracted
-        from ..models.thread_interrupts import ThreadInterrupts
-        from ..models.thread_metadata import ThreadMetadata
-        from ..models.thread_ttl_info import ThreadTTLInfo
-        from ..models.thread_values import ThreadValues
-
         d = dict(src_dict)
         thread_id = UUID(d.pop("thread_id"))
 
@@ -240,3 +230,11 @@ class Thread:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.thread_config import ThreadConfig
+from ..models.thread_extracted import ThreadExtracted
+from ..models.thread_interrupts import ThreadInterrupts
+from ..models.thread_metadata import ThreadMetadata
+from ..models.thread_ttl_info import ThreadTTLInfo
+from ..models.thread_values import ThreadValues

@@ -81,10 +81,6 @@ class ThreadCreate:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.thread_create_metadata import ThreadCreateMetadata
-        from ..models.thread_create_supersteps_item import ThreadCreateSuperstepsItem
-        from ..models.thread_create_ttl import ThreadCreateTTL
-
         d = dict(src_dict)
         _thread_id = d.pop("thread_id", UNSET)
         thread_id: UUID | Unset
@@ -151,3 +147,8 @@ class ThreadCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.thread_create_metadata import ThreadCreateMetadata
+from ..models.thread_create_supersteps_item import ThreadCreateSuperstepsItem
+from ..models.thread_create_ttl import ThreadCreateTTL

@@ -41,8 +41,6 @@ class ThreadCreateSuperstepsItem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.thread_superstep_update import ThreadSuperstepUpdate
-
         d = dict(src_dict)
         updates = []
         _updates = d.pop("updates")
@@ -73,3 +71,6 @@ class ThreadCreateSuperstepsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.thread_superstep_update import ThreadSuperstepUpdate

@@ -41,11 +41,6 @@ class ThreadSuperstepUpdate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.command import Command
-        from ..models.thread_superstep_update_values_type_1 import (
-            ThreadSuperstepUpdateValuesType1,
-        )
-
         as_node = self.as_node
 
         values: dict[str, Any] | list[dict[str, Any]] | None | Unset
@@ -86,14 +81,6 @@ class ThreadSuperstepUpdate:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.command import Command
-        from ..models.thread_superstep_update_values_type_0_item import (
-            ThreadSuperstepUpdateValuesType0Item,
-        )
-        from ..models.thread_superstep_update_values_type_1 import (
-            ThreadSuperstepUpdateValuesType1,
-        )
-
         d = dict(src_dict)
         as_node = d.pop("as_node")
 
@@ -183,3 +170,12 @@ class ThreadSuperstepUpdate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.command import Command
+from ..models.thread_superstep_update_values_type_0_item import (
+    ThreadSuperstepUpdateValuesType0Item,
+)
+from ..models.thread_superstep_update_values_type_1 import (
+    ThreadSuperstepUpdateValuesType1,
+)
