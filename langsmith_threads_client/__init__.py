@@ -38,9 +38,12 @@ from ._generated.models import (
     Thread,
     ThreadCreateSuperstepsItem,
     ThreadCreateTTL,
+    ThreadMetadata,
     ThreadStatus,
     ThreadSuperstepUpdate,
+    ThreadValues,
 )
+from ._generated.types import UNSET, Unset
 from ._logging import SensitiveHeadersFilter
 from ._uuid7 import uuid7
 from ._version import __version__
@@ -50,6 +53,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
+    "UNSET",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -71,11 +75,14 @@ __all__ = [
     "Thread",
     "ThreadCreateSuperstepsItem",
     "ThreadCreateTTL",
+    "ThreadMetadata",
     "ThreadStatus",
     "ThreadSuperstepUpdate",
+    "ThreadValues",
     "ThreadsClient",
     "ThreadsClientError",
     "UnprocessableEntityError",
+    "Unset",
     "__version__",
     "uuid7",
 ]

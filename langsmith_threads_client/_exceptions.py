@@ -148,7 +148,8 @@ class SuperstepsError(APIStatusError):
 
     The real server answers 201 with an error `detail` (no or unknown graph) or 400
     (a node the graph lacks) after it has created the thread: the thread exists,
-    with id `thread_id`, without the state the supersteps were meant to set.
+    with id `thread_id`, with none or only part of the state the supersteps were
+    meant to set (supersteps before the failing one stay applied).
     """
 
     thread_id: uuid.UUID

@@ -84,7 +84,7 @@ def _status_error(response: httpx.Response, parsed: object, prepared: PreparedCr
         )
     if (200 <= status < 300) or (status == 400 and prepared.has_supersteps):
         return SuperstepsError(
-            f"thread {prepared.thread_id} was created, but its supersteps failed ({summary}){said}",
+            f"{summary}{said} (thread {prepared.thread_id} was created; its supersteps failed)",
             response=response,
             body=body,
             detail=detail,

@@ -1,0 +1,30 @@
+"""Fixtures for the integration tests: the SDK against the real Agent Server.
+
+``sdk`` runs each test twice, with ThreadsClient and with AsyncThreadsClient, behind one
+synchronous face (see ``sdk.py``), so every test reads once, like the contract, and
+proves it for both clients. ``marker`` is metadata unique to the test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from tests.agent_server.harness import AgentServer
+from tests.integration.sdk import SDK
+
+
+@pytest.fixture(params=["sync", "async"])
+def sdk(request: pytest.FixtureRequest, agent_server: AgentServer) -> Iterator[SDK]:
+    """The SDK against the session's real Agent Server; closed (connections released) after the test."""
+    with contextlib.ExitStack() as stack:
+        yield SDK(request.param, agent_server.base_url, stack)
+
+
+@pytest.fixture
+def marker() -> dict[str, str]:
+    """Metadata unique to this test, to find its threads on the shared server with ``search_threads``."""
+    return {"test_marker": uuid.uuid4().hex}
