@@ -89,8 +89,10 @@ class CreateThreadCall:
         if status in _REDIRECTS and self._follow(response):
             self.attempt -= 1  # a same-origin redirect is not a retry
             return 0.0
-        if status in RETRYABLE_STATUSES and self._may_retry(may_have_reached_server(status)):
-            return self._retry_after(str(status), response.headers, may_have_reached_server(status))
+        if status in RETRYABLE_STATUSES:
+            reached = may_have_reached_server(status)
+            if self._may_retry(reached):
+                return self._retry_after(str(status), response.headers, reached)
         recover = self.prepared.recover_content
         if status == 409 and self.lost and recover is not None and self._content is not recover:
             # Our own id already exists, so the attempt whose answer was lost created it:
@@ -103,16 +105,16 @@ class CreateThreadCall:
     def on_error(self, exc: httpx.TransportError) -> float:
         """Seconds to wait before sending again; raises APIConnectionError/APITimeoutError when done."""
         self._log_attempt(None, None, exc)
-        if is_retryable_error(exc) and self._may_retry(may_have_reached_server(exc)):
-            return self._retry_after(type(exc).__name__, None, may_have_reached_server(exc))
+        reached = may_have_reached_server(exc)
+        if is_retryable_error(exc) and self._may_retry(reached):
+            return self._retry_after(type(exc).__name__, None, reached)
         tries = f"after {self.attempt} attempt{'s' if self.attempt > 1 else ''}"
+        request = exc._request  # .request raises when a transport raised without one
         if isinstance(exc, httpx.TimeoutException):
             raise APITimeoutError(
-                f"{self._method} {self._log_url} timed out {tries}: {exc!r}", request=exc.request
+                f"{self._method} {self._log_url} timed out {tries}: {exc!r}", request=request
             ) from exc
-        raise APIConnectionError(
-            f"{self._method} {self._log_url} failed {tries}: {exc!r}", request=exc.request
-        ) from exc
+        raise APIConnectionError(f"{self._method} {self._log_url} failed {tries}: {exc!r}", request=request) from exc
 
     def _may_retry(self, reached: bool) -> bool:
         # A request the server must not see twice is retried only when the failure proves

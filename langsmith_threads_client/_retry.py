@@ -35,12 +35,12 @@ def is_retryable_error(exc: httpx.TransportError) -> bool:
 def may_have_reached_server(failure: httpx.TransportError | int) -> bool:
     """Could the failed attempt (an error, or a retryable status) have created the thread?
 
-    Only a refused connection or a pool wait proves it did not. (httpx-aiohttp 0.2 reports a
-    dropped connection as ConnectTimeout, so a connect timeout does not count as proof.)
+    Only a failure to connect proves it did not. (httpx-aiohttp 0.2 reports a dropped
+    connection as ConnectTimeout; DefaultAioHttpClient maps it back to what it was.)
     """
     if isinstance(failure, int):
         return failure not in _NOT_PROCESSED_STATUSES
-    return not isinstance(failure, httpx.ConnectError | httpx.PoolTimeout)
+    return not isinstance(failure, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def _retry_after_seconds(headers: httpx.Headers, now: float) -> float | None:

@@ -138,20 +138,44 @@ def _check_metadata(metadata: object, graph_id: object) -> dict[str, Any] | None
     elif not isinstance(metadata, Mapping):
         raise TypeError(f"metadata must be a mapping (a JSON object), not {type(metadata).__name__}")
     else:
-        for key in metadata:
-            if not isinstance(key, str):
-                raise TypeError(f"metadata keys must be strings (JSON object keys), got {key!r}")
         result = dict(metadata)
+        _check_json(result, "metadata")
     if graph_id is None:
         return result
     if not isinstance(graph_id, str):
         raise TypeError(f"graph_id must be a string, not {type(graph_id).__name__}")
     if not graph_id:
         raise ValueError("graph_id must not be empty")
+    if not graph_id.isascii():
+        try:
+            graph_id.encode()
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"graph_id is not valid Unicode text: {exc}") from None
     result = {} if result is None else result
     if result.setdefault("graph_id", graph_id) != graph_id:
         raise ValueError(f"graph_id={graph_id!r} disagrees with metadata['graph_id']={result['graph_id']!r}")
     return result
+
+
+def _check_json(value: object, where: str) -> None:
+    """Only what JSON carries as is: json.dumps would turn a key 1 into "1" and NaN into invalid JSON."""
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{where} must be a finite number (JSON has no NaN or Infinity), got {value!r}")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where} keys must be strings (JSON object keys), got {key!r}")
+            _check_json(item, f"{where}[{key!r}]")
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_json(item, f"{where}[{index}]")
+        return
+    raise TypeError(f"{where} must be JSON-serialisable (a dict, list, str, number, bool or None), got {value!r}")
 
 
 def _check_ttl_minutes(value: object, name: str) -> float:
@@ -253,17 +277,19 @@ def _check_supersteps(supersteps: object) -> list[ThreadCreateSuperstepsItem] | 
             updates=[_check_update(update, f"{where}.updates[{n}]") for n, update in enumerate(updates)]
         )
         checked.append(item)
+    _check_json([item.to_dict() for item in checked], "supersteps")
     return checked
 
 
 def _encode(wire: dict[str, Any]) -> bytes:
     try:
         return _JSON_ENCODER.encode(wire).encode()
-    except (TypeError, ValueError) as exc:
-        # Only on failure: find which argument holds the value JSON cannot carry.
+    except UnicodeEncodeError as exc:
+        # Values were checked already; what is left is text UTF-8 cannot carry (a lone
+        # surrogate). Only on this failure: find the argument that holds it.
         for name in ("metadata", "supersteps"):
             try:
-                json.dumps(wire.get(name), allow_nan=False)
-            except (TypeError, ValueError) as part_exc:
-                raise type(part_exc)(f"{name} must be JSON-serialisable: {part_exc}") from None
-        raise TypeError(f"request body is not JSON-serialisable: {exc}") from None
+                _JSON_ENCODER.encode(wire.get(name)).encode()
+            except UnicodeEncodeError as part_exc:
+                raise ValueError(f"{name} holds text that is not valid Unicode: {part_exc}") from None
+        raise ValueError(f"the request body holds text that is not valid Unicode: {exc}") from None
