@@ -1,0 +1,474 @@
+"""Benchmark ``POST /threads``: this SDK against the bare-httpx floor and ``langgraph-sdk``.
+
+Starts the canned server (:mod:`benchmarks.server`), then for each round runs every (client, mode) pair in its own
+process (:mod:`benchmarks.runner`), in a fresh shuffled order each round so that machine noise spreads evenly;
+then times cold imports (fresh interpreter, median of several). Reports, per mode, medians over rounds of the
+client's CPU per call (user+sys over the timed calls), wall per call and calls/s, each also as a ratio to the
+floor's median (``httpx``) of the same mode, the canned server's share of the CPU, and the issue's targets.
+
+    scripts/bench                      # table, default sizes (about 2.5 minutes on 2 cores)
+    scripts/bench --json               # the same, as JSON on stdout
+    scripts/bench --save out.json      # table on stdout, JSON to out.json
+    scripts/bench --calls 500 --rounds 3 --modes async64 --clients httpx,sdk-aiohttp
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from benchmarks.runner import CLIENTS, CONCURRENCY, FLOOR, MODES, UNAVAILABLE_EXIT, sanitize_environ, supports
+
+ROOT = Path(__file__).resolve().parent.parent
+IMPORT_PACKAGES: tuple[str, ...] = ("httpx", "langgraph_sdk", "langsmith_threads_client")
+DISTRIBUTIONS: tuple[str, ...] = (
+    "httpx",
+    "httpcore",
+    "httpx-aiohttp",
+    "aiohttp",
+    "langgraph-sdk",
+    "orjson",
+    "langsmith-threads-client",
+)
+LABELS: dict[str, str] = {
+    "httpx": "httpx (floor)",
+    "httpx-aiohttp": "httpx on aiohttp transport",
+    "langgraph-sdk": "langgraph-sdk",
+    "sdk": "this SDK",
+    "sdk-aiohttp": "this SDK, DefaultAioHttpClient",
+}
+MODE_LABELS: dict[str, str] = {
+    "sync": "sync, sequential",
+    "async": "async, sequential",
+    "async64": f"async, {CONCURRENCY} in flight on one client",
+}
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    sanitize_environ(env)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+# --- the canned server ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    port: int
+    pid: int
+    loop: str
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server() -> Server:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.server", "--port", "0"],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        process.wait()
+        raise BenchError(f"canned server exited with status {process.returncode} before listening")
+    info = json.loads(line)
+    return Server(process=process, port=int(info["port"]), pid=int(info["pid"]), loop=str(info["loop"]))
+
+
+# --- client runs ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    cpu_per_call: float
+    wall_per_call: float
+    calls_per_s: float
+    server_cpu_per_call: float
+    server_cpu_share: float  # server CPU / (server CPU + client CPU)
+    server_core_busy: float  # server CPU / wall: the fraction of one core the server used
+    server_requests: int
+    server_connections: int
+
+
+@dataclass
+class Series:
+    by_round: dict[int, Sample] = field(default_factory=dict)
+
+    @property
+    def samples(self) -> list[Sample]:
+        return list(self.by_round.values())
+
+    def median(self, attr: str) -> float:
+        return statistics.median(float(getattr(s, attr)) for s in self.samples)
+
+    def paired_ratios(self, floor: Series, attr: str) -> list[float]:
+        """This client's value over the floor's, round by round (the two ran minutes apart at most)."""
+        return [
+            float(getattr(s, attr)) / float(getattr(floor.by_round[r], attr))
+            for r, s in sorted(self.by_round.items())
+            if r in floor.by_round
+        ]
+
+
+def run_client(client: str, mode: str, calls: int, warmup: int | None, port: int) -> Sample | str:
+    """One runner process; the measured sample, or the reason the client is unavailable."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.runner",
+        "--client",
+        client,
+        "--mode",
+        mode,
+        "--calls",
+        str(calls),
+        "--port",
+        str(port),
+    ]
+    if warmup is not None:
+        cmd += ["--warmup", str(warmup)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=900, check=False)
+    if proc.returncode not in (0, UNAVAILABLE_EXIT):
+        raise BenchError(f"{client}/{mode} failed with status {proc.returncode}:\n{proc.stderr[-4000:]}")
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    if proc.returncode == UNAVAILABLE_EXIT:
+        return str(out.get("unavailable", "unavailable"))
+    n = int(out["calls"])
+    cpu, wall, server_cpu = float(out["cpu_s"]), float(out["wall_s"]), float(out["server_cpu_s"])
+    return Sample(
+        cpu_per_call=cpu / n,
+        wall_per_call=wall / n,
+        calls_per_s=n / wall,
+        server_cpu_per_call=server_cpu / n,
+        server_cpu_share=server_cpu / (server_cpu + cpu) if server_cpu + cpu > 0 else 0.0,
+        server_core_busy=server_cpu / wall,
+        server_requests=int(out["server_requests"]),
+        server_connections=int(out["server_connections"]),
+    )
+
+
+# --- cold imports ---------------------------------------------------------------------------------------------
+
+_IMPORT_SNIPPET = "import time; t0 = time.perf_counter(); import {name}; t1 = time.perf_counter(); print(repr(t1 - t0))"
+
+
+def import_once(name: str) -> float | None:
+    """Seconds to ``import name`` in a fresh interpreter (after the interpreter itself has started)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORT_SNIPPET.format(name=name)],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return None
+    return float(proc.stdout.strip())
+
+
+def time_imports(reps: int, seed: int) -> dict[str, dict[str, Any]]:
+    rng = random.Random(seed)
+    runs: dict[str, list[float]] = {name: [] for name in IMPORT_PACKAGES}
+    failed: set[str] = set()
+    for name in IMPORT_PACKAGES:  # once untimed, so that byte code is compiled and cached
+        if import_once(name) is None:
+            failed.add(name)
+    for _ in range(reps):
+        order = [n for n in IMPORT_PACKAGES if n not in failed]
+        rng.shuffle(order)
+        for name in order:
+            seconds = import_once(name)
+            if seconds is None:
+                failed.add(name)
+            else:
+                runs[name].append(seconds)
+    result: dict[str, dict[str, Any]] = {}
+    for name in IMPORT_PACKAGES:
+        if name in failed or not runs[name]:
+            result[name] = {"unavailable": True}
+        else:
+            result[name] = {"median_ms": statistics.median(runs[name]) * 1e3, "runs_ms": [s * 1e3 for s in runs[name]]}
+    return result
+
+
+# --- the whole benchmark --------------------------------------------------------------------------------------
+
+
+def _parse_list(value: str, allowed: tuple[str, ...], what: str) -> list[str]:
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [v for v in items if v not in allowed]
+    if bad:
+        raise argparse.ArgumentTypeError(f"unknown {what}: {', '.join(bad)} (choose from {', '.join(allowed)})")
+    return items
+
+
+def _versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for dist in DISTRIBUTIONS:
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    return versions
+
+
+def benchmark(
+    *,
+    clients: list[str],
+    modes: list[str],
+    calls: int,
+    rounds: int,
+    warmup: int | None,
+    import_reps: int,
+    seed: int,
+    progress: bool,
+) -> dict[str, Any]:
+    if FLOOR not in clients:
+        clients = [FLOOR, *clients]
+    pairs = [(c, m) for m in modes for c in clients if supports(c, m)]
+    series: dict[tuple[str, str], Series] = {pair: Series() for pair in pairs}
+    unavailable: dict[str, str] = {}
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    server = start_server()
+    try:
+        for r in range(rounds):
+            order = [p for p in pairs if p[0] not in unavailable]
+            rng.shuffle(order)
+            for i, (client, mode) in enumerate(order):
+                if progress:
+                    print(
+                        f"\rround {r + 1}/{rounds}  {i + 1:2d}/{len(order)}  {client} {mode:8}", end="", file=sys.stderr
+                    )
+                    sys.stderr.flush()
+                sample = run_client(client, mode, calls, warmup, server.port)
+                if isinstance(sample, str):
+                    unavailable[client] = sample
+                else:
+                    series[(client, mode)].by_round[r] = sample
+        if progress:
+            print(f"\rcold imports ({import_reps} runs each)".ljust(60), end="", file=sys.stderr)
+            sys.stderr.flush()
+        imports = time_imports(import_reps, seed) if import_reps > 0 else {}
+    finally:
+        server.stop()
+        if progress:
+            print("\r".ljust(61) + "\r", end="", file=sys.stderr)
+            sys.stderr.flush()
+
+    results: dict[str, dict[str, Any]] = {}
+    for mode in modes:
+        floor = series.get((FLOOR, mode))
+        if floor is None or not floor.samples:
+            continue
+        f_cpu, f_wall, f_rate = (floor.median(a) for a in ("cpu_per_call", "wall_per_call", "calls_per_s"))
+        results[mode] = {}
+        for client in clients:
+            s = series.get((client, mode))
+            if s is None or not s.samples:
+                continue
+            cpu, wall, rate = (s.median(a) for a in ("cpu_per_call", "wall_per_call", "calls_per_s"))
+            cpu_ratios = s.paired_ratios(floor, "cpu_per_call")
+            results[mode][client] = {
+                "cpu_per_call_us": cpu * 1e6,
+                "wall_per_call_us": wall * 1e6,
+                "calls_per_s": rate,
+                # Ratios of the medians over rounds. Interleaving already spreads machine noise evenly; pairing
+                # round by round would add the floor's own run-to-run swings (httpx's pool at 64 in flight has
+                # a fast and a slow regime) to every ratio. The paired ratios are kept for inspection.
+                "cpu_ratio": cpu / f_cpu,
+                "wall_ratio": wall / f_wall,
+                "calls_per_s_ratio": rate / f_rate,
+                "cpu_ratio_paired_median": statistics.median(cpu_ratios),
+                "cpu_ratio_paired_rounds": cpu_ratios,
+                "server_cpu_per_call_us": s.median("server_cpu_per_call") * 1e6,
+                "server_cpu_share": s.median("server_cpu_share"),
+                "server_core_busy": s.median("server_core_busy"),
+                "server_requests_per_call": statistics.median(x.server_requests / calls for x in s.samples),
+                "new_connections_per_run": statistics.median(x.server_connections for x in s.samples),
+                "rounds": [
+                    {"round": r, "cpu_per_call_us": x.cpu_per_call * 1e6, "wall_per_call_us": x.wall_per_call * 1e6}
+                    for r, x in sorted(s.by_round.items())
+                ],
+            }
+    report: dict[str, Any] = {
+        "meta": {
+            "python": sys.version.split()[0],
+            "implementation": platform.python_implementation(),
+            "platform": platform.platform(),
+            "cpu_count": os.cpu_count(),
+            "calls": calls,
+            "rounds": rounds,
+            "concurrency": CONCURRENCY,
+            "server_loop": server.loop,
+            "floor": FLOOR,
+            "versions": _versions(),
+            "elapsed_s": time.perf_counter() - started,
+        },
+        "results": results,
+        "unavailable": unavailable,
+        "imports": imports,
+    }
+    report["targets"] = targets(report)
+    return report
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets, each with its measured value (None when not measured)."""
+    results: dict[str, dict[str, Any]] = report["results"]
+    out: list[dict[str, Any]] = []
+
+    def ratio(client: str, mode: str) -> float | None:
+        entry = results.get(mode, {}).get(client)
+        return None if entry is None else float(entry["cpu_ratio"])
+
+    for mode in MODES:
+        out.append({"target": f"sdk CPU/call vs floor, {mode}", "value": ratio("sdk", mode), "limit": 1.08})
+    out.append(
+        {"target": "sdk-aiohttp CPU/call vs floor, async64", "value": ratio("sdk-aiohttp", "async64"), "limit": 0.25}
+    )
+    out.append(
+        {"target": "sdk-aiohttp CPU/call vs floor, async", "value": ratio("sdk-aiohttp", "async"), "limit": 0.75}
+    )
+    imports: dict[str, dict[str, Any]] = report["imports"]
+    ours, theirs = imports.get("langsmith_threads_client", {}), imports.get("langgraph_sdk", {})
+    value = ours["median_ms"] / theirs["median_ms"] if "median_ms" in ours and "median_ms" in theirs else None
+    out.append({"target": "import langsmith_threads_client vs langgraph_sdk", "value": value, "limit": 0.5})
+    for t in out:
+        t["ok"] = None if t["value"] is None else t["value"] <= t["limit"]
+    return out
+
+
+# --- the table ------------------------------------------------------------------------------------------------
+
+
+def _us(v: float) -> str:
+    return f"{v / 1000:.2f} ms" if v >= 10_000 else f"{v:.1f} us"
+
+
+def format_table(report: dict[str, Any]) -> str:
+    meta = report["meta"]
+    lines = [
+        f"POST /threads against a canned local server ({meta['server_loop']}); medians of {meta['rounds']} rounds "
+        f"x {meta['calls']} calls; 'x floor' = the ratio to the floor (httpx) of the same mode.",
+        f"Python {meta['python']} on {meta['platform']}, {meta['cpu_count']} CPUs; "
+        + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v),
+        "",
+    ]
+    header = (
+        f"{'client':32} {'CPU/call':>10} {'x floor':>8} {'wall/call':>10} {'x floor':>8} "
+        f"{'calls/s':>8} {'x floor':>8} {'server CPU':>11}"
+    )
+    for mode, by_client in report["results"].items():
+        lines.append(f"== {mode}: {MODE_LABELS.get(mode, mode)}")
+        lines.append(header)
+        for client, e in by_client.items():
+            lines.append(
+                f"{LABELS.get(client, client):32} {_us(e['cpu_per_call_us']):>10} {e['cpu_ratio']:>7.2f}x "
+                f"{_us(e['wall_per_call_us']):>10} {e['wall_ratio']:>7.2f}x {e['calls_per_s']:>8.0f} "
+                f"{e['calls_per_s_ratio']:>7.2f}x {e['server_cpu_share']:>10.1%}"
+            )
+        lines.append("")
+    busy = [e["server_core_busy"] for by_client in report["results"].values() for e in by_client.values()]
+    if busy:
+        lines.append(
+            "server CPU = the canned server's share of client+server CPU over the timed calls; "
+            f"the server kept at most {max(busy):.0%} of one core busy."
+        )
+        lines.append("")
+    if report["unavailable"]:
+        for client, reason in report["unavailable"].items():
+            lines.append(f"unavailable: {LABELS.get(client, client)}: {reason}")
+        lines.append("")
+    if report["imports"]:
+        lines.append("cold import (fresh interpreter, median)")
+        for name, e in report["imports"].items():
+            text = f"{e['median_ms']:.1f} ms" if "median_ms" in e else "unavailable"
+            lines.append(f"  import {name:28} {text:>10}")
+        lines.append("")
+    lines.append("targets")
+    for t in report["targets"]:
+        value = "n/a" if t["value"] is None else f"{t['value']:.3f}x"
+        verdict = "not measured" if t["ok"] is None else ("ok" if t["ok"] else "MISSED")
+        lines.append(f"  {t['target']:52} {value:>7}  (<= {t['limit']:.2f}x)  {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--calls", type=int, default=1500, help="timed calls per run (default 1500)")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds; each runs every client/mode once (default 7)")
+    parser.add_argument("--warmup", type=int, default=None, help="untimed calls per run (default calls/5, >= 256)")
+    parser.add_argument(
+        "--modes",
+        type=lambda v: _parse_list(v, MODES, "mode"),
+        default=list(MODES),
+        help=f"comma-separated, from {','.join(MODES)} (default all)",
+    )
+    parser.add_argument(
+        "--clients",
+        type=lambda v: _parse_list(v, CLIENTS, "client"),
+        default=list(CLIENTS),
+        help=f"comma-separated, from {','.join(CLIENTS)} (default all; the floor, httpx, always runs)",
+    )
+    parser.add_argument("--import-reps", type=int, default=9, help="cold-import runs per package; 0 skips (default 9)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the per-round order shuffle")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+    parser.add_argument("--save", metavar="PATH", help="also write the JSON report to PATH")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = parser.parse_args(argv)
+    if args.calls < 1 or args.rounds < 1:
+        parser.error("--calls and --rounds must be positive")
+    try:
+        report = benchmark(
+            clients=args.clients,
+            modes=args.modes,
+            calls=args.calls,
+            rounds=args.rounds,
+            warmup=args.warmup,
+            import_reps=args.import_reps,
+            seed=args.seed,
+            progress=not args.quiet and sys.stderr.isatty(),
+        )
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    if args.save:
+        Path(args.save).write_text(json.dumps(report, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_table(report))
+    return 0

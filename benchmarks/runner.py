@@ -1,0 +1,301 @@
+"""One client, one mode, one process: warm up, then time ``--calls`` calls of ``POST /threads``.
+
+``python -m benchmarks.runner --client sdk --mode async64 --calls 2000 --port 12345`` prints one JSON line::
+
+    {"client": "sdk", "mode": "async64", "calls": 2000, "cpu_s": ..., "wall_s": ...,
+     "server_cpu_s": ..., "server_requests": 2000, "server_connections": ...}
+
+``cpu_s`` is this process's user+sys CPU (``time.process_time``, all threads) over the timed calls only;
+``server_*`` are the canned server's deltas over the same section (from its ``GET /__stats``). A client that
+cannot be imported prints ``{"client": ..., "mode": ..., "unavailable": "<reason>"}`` and exits with status 3.
+
+Clients (the floor is ``httpx``):
+
+- ``httpx``: ``httpx.Client.post`` / ``httpx.AsyncClient.post`` with a pre-encoded body, then ``json.loads``;
+- ``httpx-aiohttp``: the same floor on ``httpx_aiohttp.AiohttpTransport()`` (async modes only);
+- ``langgraph-sdk``: ``get_sync_client`` / ``get_client`` then ``.threads.create(metadata=...)``;
+- ``sdk``: ``ThreadsClient`` / ``AsyncThreadsClient.create_thread(metadata=...)``, defaults (``max_retries`` too);
+- ``sdk-aiohttp``: ``AsyncThreadsClient(http_client=DefaultAioHttpClient())`` (async modes only).
+
+Modes: ``sync`` (sequential), ``async`` (sequential awaits), ``async64`` (64 calls in flight on one client).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import http.client
+import json
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, ExitStack, contextmanager
+from typing import Any
+
+from benchmarks.payload import METADATA, REQUEST_BODY
+
+CLIENTS: tuple[str, ...] = ("httpx", "httpx-aiohttp", "langgraph-sdk", "sdk", "sdk-aiohttp")
+MODES: tuple[str, ...] = ("sync", "async", "async64")
+FLOOR = "httpx"
+CONCURRENCY = 64
+ASYNC_ONLY = frozenset({"httpx-aiohttp", "sdk-aiohttp"})
+UNAVAILABLE_EXIT = 3
+
+SyncCall = Callable[[], object]
+AsyncCall = Callable[[], Awaitable[object]]
+
+
+def supports(client: str, mode: str) -> bool:
+    return not (mode == "sync" and client in ASYNC_ONLY)
+
+
+class Unavailable(Exception):
+    """The client's package cannot be imported here."""
+
+
+def sanitize_environ(environ: dict[str, str] | os._Environ[str]) -> None:
+    """No tracing, no API keys, no proxies: every client talks to the loopback server only."""
+    for key in list(environ):
+        upper = key.upper()
+        if upper.endswith("_API_KEY") and upper.startswith(("LANGGRAPH", "LANGSMITH", "LANGCHAIN")):
+            del environ[key]
+        elif upper in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+            del environ[key]
+    environ["LANGSMITH_TRACING"] = "false"
+    environ["LANGCHAIN_TRACING_V2"] = "false"
+    environ["NO_PROXY"] = environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+# --- sync clients ---------------------------------------------------------------------------------------------
+
+
+def _sync_client(name: str, base_url: str, stack: ExitStack) -> SyncCall:
+    if name == "httpx":
+        import httpx
+
+        client = stack.enter_context(httpx.Client(base_url=base_url))
+        headers = {"content-type": "application/json"}
+        loads = json.loads
+
+        def call() -> object:
+            r = client.post("/threads", content=REQUEST_BODY, headers=headers)
+            if r.status_code != 200:
+                raise RuntimeError(f"unexpected status {r.status_code}")
+            return loads(r.content)
+
+        return call
+    if name == "langgraph-sdk":
+        try:
+            from langgraph_sdk import get_sync_client
+        except ImportError as exc:
+            raise Unavailable(repr(exc)) from exc
+        lg = stack.enter_context(get_sync_client(url=base_url, api_key=None))
+        threads = lg.threads
+
+        def call() -> object:
+            return threads.create(metadata=METADATA)
+
+        return call
+    if name == "sdk":
+        try:
+            from langsmith_threads_client import ThreadsClient
+        except ImportError as exc:
+            raise Unavailable(repr(exc)) from exc
+        sdk = stack.enter_context(ThreadsClient(base_url=base_url, api_key=None))
+        create = sdk.create_thread
+
+        def call() -> object:
+            return create(metadata=METADATA)
+
+        return call
+    raise ValueError(f"client {name!r} has no sync mode")
+
+
+# --- async clients --------------------------------------------------------------------------------------------
+
+
+async def _async_client(name: str, base_url: str, stack: AsyncExitStack) -> AsyncCall:
+    if name in ("httpx", "httpx-aiohttp"):
+        import httpx
+
+        transport: httpx.AsyncBaseTransport | None = None
+        if name == "httpx-aiohttp":
+            try:
+                import httpx_aiohttp
+            except ImportError as exc:
+                raise Unavailable(repr(exc)) from exc
+            transport = httpx_aiohttp.AiohttpTransport()
+        client = await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, transport=transport))
+        headers = {"content-type": "application/json"}
+        loads = json.loads
+
+        async def call() -> object:
+            r = await client.post("/threads", content=REQUEST_BODY, headers=headers)
+            if r.status_code != 200:
+                raise RuntimeError(f"unexpected status {r.status_code}")
+            return loads(r.content)
+
+        return call
+    if name == "langgraph-sdk":
+        try:
+            from langgraph_sdk import get_client
+        except ImportError as exc:
+            raise Unavailable(repr(exc)) from exc
+        lg = await stack.enter_async_context(get_client(url=base_url, api_key=None))
+        lg_threads = lg.threads
+
+        async def call() -> object:
+            return await lg_threads.create(metadata=METADATA)
+
+        return call
+    if name in ("sdk", "sdk-aiohttp"):
+        try:
+            from langsmith_threads_client import AsyncThreadsClient
+        except ImportError as exc:
+            raise Unavailable(repr(exc)) from exc
+        if name == "sdk-aiohttp":
+            try:
+                from langsmith_threads_client import DefaultAioHttpClient
+            except ImportError as exc:
+                raise Unavailable(repr(exc)) from exc
+            # The SDK does not close an http_client it was given: close it ourselves, after the SDK client.
+            http_client = await stack.enter_async_context(DefaultAioHttpClient())
+            sdk = await stack.enter_async_context(
+                AsyncThreadsClient(base_url=base_url, api_key=None, http_client=http_client)
+            )
+        else:
+            sdk = await stack.enter_async_context(AsyncThreadsClient(base_url=base_url, api_key=None))
+        acreate = sdk.create_thread
+
+        async def call() -> object:
+            return await acreate(metadata=METADATA)
+
+        return call
+    raise ValueError(f"unknown client {name!r}")
+
+
+# --- measurement ----------------------------------------------------------------------------------------------
+
+
+def server_stats(port: int) -> dict[str, float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", "/__stats", headers={"Connection": "close"})
+        stats: dict[str, float] = json.loads(conn.getresponse().read())
+        return stats
+    finally:
+        conn.close()
+
+
+class Measurement:
+    def __init__(self) -> None:
+        self.result: dict[str, float] = {}
+
+
+@contextmanager
+def measured(port: int) -> Iterator[Measurement]:
+    m = Measurement()
+    gc.collect()
+    s0 = server_stats(port)
+    c0 = time.process_time()
+    w0 = time.perf_counter()
+    yield m
+    w1 = time.perf_counter()
+    c1 = time.process_time()
+    s1 = server_stats(port)
+    m.result = {
+        "cpu_s": c1 - c0,
+        "wall_s": w1 - w0,
+        "server_cpu_s": s1["cpu"] - s0["cpu"],
+        "server_requests": s1["requests"] - s0["requests"],
+        # Minus one: the connection of the second GET /__stats itself.
+        "server_connections": s1["connections"] - s0["connections"] - 1,
+    }
+
+
+def check_result(name: str, result: object) -> None:
+    """One untimed call's result must look like the recorded thread, whatever type the client returns."""
+    if isinstance(result, dict):
+        thread_id = result.get("thread_id")
+        metadata = result.get("metadata")
+    else:
+        thread_id = getattr(result, "thread_id", None)
+        metadata = getattr(result, "metadata", None)
+        to_dict = getattr(metadata, "to_dict", None)
+        if callable(to_dict):
+            metadata = to_dict()
+    if not thread_id or dict(metadata or {}) != METADATA:
+        raise RuntimeError(f"{name}: unexpected result {result!r}")
+
+
+def run_sync(name: str, base_url: str, port: int, calls: int, warmup: int) -> dict[str, float]:
+    with ExitStack() as stack:
+        call = _sync_client(name, base_url, stack)
+        check_result(name, call())
+        for _ in range(warmup):
+            call()
+        with measured(port) as m:
+            for _ in range(calls):
+                call()
+    return m.result
+
+
+async def _gather(call: AsyncCall, calls: int, concurrency: int) -> None:
+    if concurrency <= 1:
+        for _ in range(calls):
+            await call()
+        return
+    remaining = calls
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await call()
+
+    await asyncio.gather(*(worker() for _ in range(min(concurrency, calls))))
+
+
+async def run_async(name: str, base_url: str, port: int, calls: int, warmup: int, concurrency: int) -> dict[str, float]:
+    async with AsyncExitStack() as stack:
+        call = await _async_client(name, base_url, stack)
+        check_result(name, await call())
+        await _gather(call, warmup, concurrency)
+        with measured(port) as m:
+            await _gather(call, calls, concurrency)
+    return m.result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--client", choices=CLIENTS, required=True)
+    parser.add_argument("--mode", choices=MODES, required=True)
+    parser.add_argument("--calls", type=int, default=1500)
+    parser.add_argument("--warmup", type=int, default=None, help="untimed calls first (default: calls/5, >= 256)")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    if not supports(args.client, args.mode):
+        parser.error(f"client {args.client} has no {args.mode} mode")
+    sanitize_environ(os.environ)
+    warmup = args.warmup if args.warmup is not None else max(args.calls // 5, 4 * CONCURRENCY)
+    base_url = f"http://127.0.0.1:{args.port}"
+    out: dict[str, Any] = {"client": args.client, "mode": args.mode, "calls": args.calls}
+    try:
+        if args.mode == "sync":
+            result = run_sync(args.client, base_url, args.port, args.calls, warmup)
+        else:
+            concurrency = CONCURRENCY if args.mode == "async64" else 1
+            result = asyncio.run(run_async(args.client, base_url, args.port, args.calls, warmup, concurrency))
+    except Unavailable as exc:
+        out["unavailable"] = str(exc)
+        print(json.dumps(out), flush=True)
+        return UNAVAILABLE_EXIT
+    out.update(result)
+    print(json.dumps(out), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""``scripts/bench`` runs end to end with tiny counts, so that it cannot rot. No timing assertions."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EXPECTED: dict[str, tuple[str, ...]] = {
+    "sync": ("httpx", "langgraph-sdk", "sdk"),
+    "async": ("httpx", "httpx-aiohttp", "langgraph-sdk", "sdk", "sdk-aiohttp"),
+    "async64": ("httpx", "httpx-aiohttp", "langgraph-sdk", "sdk", "sdk-aiohttp"),
+}
+POSITIVE = ("cpu_per_call_us", "wall_per_call_us", "calls_per_s", "cpu_ratio", "wall_ratio", "calls_per_s_ratio")
+IMPORTS = ("httpx", "langgraph_sdk", "langsmith_threads_client")
+
+
+def _run_bench(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+def test_bench_json_has_every_client_and_mode() -> None:
+    proc = _run_bench("--calls", "20", "--rounds", "1", "--warmup", "5", "--import-reps", "1", "--json", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    report: dict[str, Any] = json.loads(proc.stdout)
+
+    assert report["unavailable"] == {}
+    assert report["meta"]["calls"] == 20
+    assert report["meta"]["rounds"] == 1
+    results: dict[str, dict[str, dict[str, Any]]] = report["results"]
+    assert set(results) == set(EXPECTED)
+    for mode, clients in EXPECTED.items():
+        assert set(results[mode]) == set(clients), mode
+        for client in clients:
+            entry = results[mode][client]
+            for key in POSITIVE:
+                assert entry[key] > 0, (mode, client, key, entry[key])
+            assert entry["server_cpu_share"] >= 0
+            # Exactly one request per call: nothing retried, nothing lost.
+            assert entry["server_requests_per_call"] == 1, (mode, client)
+        assert results[mode]["httpx"]["cpu_ratio"] == 1.0
+
+    for name in IMPORTS:
+        assert report["imports"][name]["median_ms"] > 0, name
+    assert {t["target"] for t in report["targets"]} and all(t["value"] is not None for t in report["targets"])
+
+
+def test_bench_table() -> None:
+    proc = _run_bench(
+        "--calls", "5", "--rounds", "1", "--warmup", "1", "--import-reps", "0", "--modes", "sync", "--clients", "sdk"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "httpx (floor)" in proc.stdout
+    assert "this SDK" in proc.stdout
