@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from ._client import DEFAULT_CONNECTION_LIMITS, DEFAULT_TIMEOUT
+from ._client import DEFAULT_TIMEOUT
 
 __all__ = ["DefaultAioHttpClient"]
 
@@ -50,7 +50,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
         except ImportError as exc:
             raise RuntimeError(_EXTRA_MISSING) from exc
         self._error_classes = _httpx_error_classes()
-        limits = kwargs.pop("limits", DEFAULT_CONNECTION_LIMITS)
+        limits = kwargs.pop("limits", httpx.Limits())  # httpx's own defaults, as on its transport
         verify = kwargs.pop("verify", True)
         kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
         kwargs.setdefault("follow_redirects", False)

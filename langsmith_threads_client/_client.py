@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 import uuid
@@ -21,7 +20,6 @@ from ._version import __version__
 __all__ = [
     "API_KEY_ENV_VARS",
     "DEFAULT_BASE_URL",
-    "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncThreadsClient",
@@ -44,8 +42,6 @@ API_KEY_ENV_VARS = ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY
 # Supersteps run graph code on the server, so reads get a generous bound; connecting does not.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
-# httpx keeps 20 idle connections by default; agents with many creates in flight need more.
-DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 _USER_AGENT = f"langsmith-threads-client/{__version__}"
 # The generated endpoint module is the one place that knows the wire format: path and headers.
 _WIRE = _endpoint._get_kwargs(body=ThreadCreate())
@@ -84,6 +80,13 @@ def _check_headers(headers: object, name: str) -> dict[str, str]:
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError(f"{name} must map strings to strings, got {key!r}: {value!r}")
     return dict(headers)
+
+
+async def _asyncio_sleep(delay: float) -> None:
+    # Imported here, on a retry: a sync-only program need not pay for importing asyncio.
+    import asyncio
+
+    await asyncio.sleep(delay)
 
 
 class _BaseThreadsClient(Generic[HttpT]):
@@ -133,7 +136,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         self._http = (
             http_client
             if http_client is not None
-            else http_client_type(timeout=self.timeout, limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=False)
+            else http_client_type(timeout=self.timeout, follow_redirects=False)
         )
 
     def __repr__(self) -> str:
@@ -262,7 +265,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx.AsyncClient]):
     flight, `http_client=DefaultAioHttpClient()` (extra `[aiohttp]`) costs far less CPU.
     """
 
-    _sleep: Callable[[float], Awaitable[None]] = staticmethod(asyncio.sleep)
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(_asyncio_sleep)
 
     def __init__(
         self,

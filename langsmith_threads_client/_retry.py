@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import math
 
 import httpx
@@ -58,6 +57,8 @@ def _retry_after_seconds(headers: httpx.Headers, now: float) -> float | None:
         return float(value)
     except ValueError:
         pass
+    import email.utils  # only for an HTTP-date Retry-After: email is slow to import
+
     parsed = email.utils.parsedate_tz(value)
     if parsed is None:
         return None
