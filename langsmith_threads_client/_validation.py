@@ -51,7 +51,6 @@ class PreparedCreate:
     """One create_thread call's request, fixed before the first attempt and reused by retries."""
 
     thread_id: uuid.UUID
-    id_assigned: bool  # True when the SDK chose thread_id (the caller gave none)
     has_supersteps: bool
     content: bytes  # the JSON body of every attempt, encoded once
     # May an attempt be sent again after one that may have reached the server? Not when
@@ -79,7 +78,7 @@ def prepare_create(
     if thread_id is None:
         # Exactly-once: the id is fixed before the first attempt, so a retry after a lost
         # response meets the thread that attempt made instead of creating a second one.
-        checked_id, assigned = uuid7(), True
+        checked_id = uuid7()
         if checked_supersteps is None:
             checked_if_exists = _DO_NOTHING  # a retry simply gets our thread back
         else:
@@ -88,7 +87,7 @@ def prepare_create(
             checked_if_exists = _RAISE
             recover_content = _encode(_wire(ThreadCreate(thread_id=checked_id, if_exists=_DO_NOTHING)))
     else:
-        checked_id, assigned = _check_thread_id(thread_id), False
+        checked_id = _check_thread_id(thread_id)
     body = ThreadCreate(
         thread_id=checked_id,
         metadata=UNSET if checked_metadata is None else ThreadCreateMetadata.from_dict(checked_metadata),
@@ -98,7 +97,6 @@ def prepare_create(
     )
     return PreparedCreate(
         thread_id=checked_id,
-        id_assigned=assigned,
         has_supersteps=checked_supersteps is not None,
         content=_encode(_wire(body)),
         replay_safe=checked_supersteps is None or checked_if_exists is not _DO_NOTHING,
