@@ -1,4 +1,4 @@
-"""DefaultAioHttpClient: an httpx.AsyncClient on aiohttp's transport (extra `[aiohttp]`).
+"""DefaultAioHttpClient: an httpx2.AsyncClient on aiohttp's transport (extra `[aiohttp]`).
 
 With many calls in flight, aiohttp's connection handling costs a fraction of the CPU of
 httpx's own transport. aiohttp is imported only when the class is instantiated, so
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._client import DEFAULT_TIMEOUT
 
@@ -18,49 +18,49 @@ __all__ = ["DefaultAioHttpClient"]
 _EXTRA_MISSING = "DefaultAioHttpClient needs the aiohttp extra: pip install 'langsmith-threads-client[aiohttp]'"
 
 
-def _httpx_error_classes() -> list[tuple[type[BaseException], type[httpx.TransportError]]]:
+def _httpx_error_classes() -> list[tuple[type[BaseException], type[httpx2.TransportError]]]:
     """aiohttp's errors, most specific first, to the httpx error that says the same thing.
 
     httpx-aiohttp 0.2 maps every aiohttp.ClientConnectionError, a refused connection and a
-    server that hung up included, to httpx.ConnectTimeout: a timeout that was none, and one
+    server that hung up included, to httpx2.ConnectTimeout: a timeout that was none, and one
     that hides whether the request reached the server. Retries and error classes depend on
     telling these apart, so the client re-maps them by the aiohttp error behind them.
     """
     import aiohttp
 
     return [
-        (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),
-        (aiohttp.ServerTimeoutError, httpx.ReadTimeout),
-        (aiohttp.ClientConnectorError, httpx.ConnectError),  # refused, DNS: the request was not sent
-        (aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError),  # hung up before answering
-        (aiohttp.ClientPayloadError, httpx.ReadError),  # the body broke off
-        (aiohttp.ClientConnectionError, httpx.ReadError),  # reset and the like, after sending
+        (aiohttp.ConnectionTimeoutError, httpx2.ConnectTimeout),
+        (aiohttp.ServerTimeoutError, httpx2.ReadTimeout),
+        (aiohttp.ClientConnectorError, httpx2.ConnectError),  # refused, DNS: the request was not sent
+        (aiohttp.ServerDisconnectedError, httpx2.RemoteProtocolError),  # hung up before answering
+        (aiohttp.ClientPayloadError, httpx2.ReadError),  # the body broke off
+        (aiohttp.ClientConnectionError, httpx2.ReadError),  # reset and the like, after sending
     ]
 
 
-class DefaultAioHttpClient(httpx.AsyncClient):
-    """`AsyncThreadsClient(http_client=DefaultAioHttpClient())`; keyword arguments go to httpx.AsyncClient.
+class DefaultAioHttpClient(httpx2.AsyncClient):
+    """`AsyncThreadsClient(http_client=DefaultAioHttpClient())`; keyword arguments go to httpx2.AsyncClient.
 
     The caller owns it: close it with `await client.aclose()` or `async with`.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         try:
-            import httpx_aiohttp  # optional dependency
+            import httpx_aiohttp.httpx2 as httpx_aiohttp  # optional dependency
         except ImportError as exc:
             raise RuntimeError(_EXTRA_MISSING) from exc
         self._error_classes = _httpx_error_classes()
-        limits = kwargs.pop("limits", httpx.Limits())  # httpx's own defaults, as on its transport
+        limits = kwargs.pop("limits", httpx2.Limits())  # httpx's own defaults, as on its transport
         verify = kwargs.pop("verify", True)
         kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
         kwargs.setdefault("follow_redirects", False)
         kwargs.setdefault("transport", httpx_aiohttp.AiohttpTransport(limits=limits, verify=verify))
         super().__init__(**kwargs)
 
-    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    async def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
         try:
             return await super().send(request, **kwargs)
-        except httpx.TransportError as exc:
+        except httpx2.TransportError as exc:
             cause = exc.__cause__
             for aiohttp_error, httpx_error in self._error_classes:
                 if isinstance(cause, aiohttp_error):

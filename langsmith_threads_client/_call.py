@@ -10,7 +10,7 @@ import logging
 import random
 import time
 
-import httpx
+import httpx2
 
 from ._exceptions import APIConnectionError, APITimeoutError
 from ._generated.models import Thread
@@ -26,7 +26,7 @@ _REDIRECTS = frozenset({307, 308})  # the ones that keep the method and body
 _MAX_REDIRECTS = 5
 
 
-def origin_of(url: httpx.URL) -> Origin:
+def origin_of(url: httpx2.URL) -> Origin:
     return (url.raw_scheme, url.raw_host, url.port)
 
 
@@ -54,11 +54,11 @@ class CreateThreadCall:
         prepared: PreparedCreate,
         *,
         method: str,
-        url: httpx.URL,
+        url: httpx2.URL,
         origin: Origin,
         log_url: str,
         headers: dict[str, str],
-        timeout: httpx.Timeout,
+        timeout: httpx2.Timeout,
         max_retries: int,
     ) -> None:
         self.prepared = prepared
@@ -75,14 +75,14 @@ class CreateThreadCall:
         self.attempt = 0  # attempts sent so far
         self.lost = False  # an earlier attempt may have reached the server and gone unanswered
 
-    def request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+    def request(self, http: httpx2.Client | httpx2.AsyncClient) -> httpx2.Request:
         self.attempt += 1
         self._attempt_started = time.perf_counter()
         return http.build_request(
             self._method, self._url, content=self._content, headers=self._headers, timeout=self._timeout
         )
 
-    def on_response(self, response: httpx.Response) -> Thread | float:
+    def on_response(self, response: httpx2.Response) -> Thread | float:
         """The call's Thread, or the seconds to wait before sending again; raises a final error."""
         status = response.status_code
         self._log_attempt(status, response.headers.get("x-request-id"))
@@ -102,7 +102,7 @@ class CreateThreadCall:
             return 0.0
         return thread_or_error(response, self.prepared, self.lost)
 
-    def on_error(self, exc: httpx.TransportError) -> float:
+    def on_error(self, exc: httpx2.TransportError) -> float:
         """Seconds to wait before sending again; raises APIConnectionError/APITimeoutError when done."""
         self._log_attempt(None, None, exc)
         reached = may_have_reached_server(exc)
@@ -110,7 +110,7 @@ class CreateThreadCall:
             return self._retry_after(type(exc).__name__, None, reached)
         tries = f"after {self.attempt} attempt{'s' if self.attempt > 1 else ''}"
         request = exc._request  # .request raises when a transport raised without one
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx2.TimeoutException):
             raise APITimeoutError(
                 f"{self._method} {self._log_url} timed out {tries}: {exc!r}", request=request
             ) from exc
@@ -121,7 +121,7 @@ class CreateThreadCall:
         # it was not seen once (a refused connection, a 429 or 503).
         return self.attempt <= self._max_retries and (self.prepared.replay_safe or not reached)
 
-    def _follow(self, response: httpx.Response) -> bool:
+    def _follow(self, response: httpx2.Response) -> bool:
         # httpx drops only Authorization on a cross-origin redirect, not x-api-key, so the
         # SDK never lets httpx follow redirects and follows same-origin ones itself.
         location = response.headers.get("location")
@@ -134,7 +134,7 @@ class CreateThreadCall:
         self._url = target
         return True
 
-    def _retry_after(self, failure: str, headers: httpx.Headers | None, reached: bool) -> float:
+    def _retry_after(self, failure: str, headers: httpx2.Headers | None, reached: bool) -> float:
         self.lost = self.lost or reached
         delay = retry_delay(self.attempt, headers, random.random(), time.time())
         logger.info(

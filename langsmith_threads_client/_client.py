@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Generic, Literal, Self, TypeVar
 
-import httpx
+import httpx2
 
 from ._call import CreateThreadCall, origin_of
 from ._generated.api.threads import create_thread_threads_post as _endpoint
@@ -40,7 +40,7 @@ NOT_GIVEN: Final = NotGiven()
 DEFAULT_BASE_URL = "http://127.0.0.1:2024"
 API_KEY_ENV_VARS = ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
 # Supersteps run graph code on the server, so reads get a generous bound; connecting does not.
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 _USER_AGENT = f"langsmith-threads-client/{__version__}"
 # The generated endpoint module is the one place that knows the wire format: path and headers.
@@ -49,8 +49,8 @@ _ENDPOINT_METHOD: str = _WIRE["method"].upper()
 _ENDPOINT_PATH: str = _WIRE["url"]
 _ENDPOINT_HEADERS: dict[str, str] = {name.lower(): value for name, value in _WIRE["headers"].items()}
 
-HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
-TimeoutArg = float | httpx.Timeout
+HttpT = TypeVar("HttpT", httpx2.Client, httpx2.AsyncClient)
+TimeoutArg = float | httpx2.Timeout
 
 
 def _resolve_api_key(api_key: str | NotGiven | None) -> str | None:
@@ -61,14 +61,14 @@ def _resolve_api_key(api_key: str | NotGiven | None) -> str | None:
     return api_key
 
 
-def _check_timeout(timeout: object, name: str) -> httpx.Timeout:
-    if isinstance(timeout, httpx.Timeout):
+def _check_timeout(timeout: object, name: str) -> httpx2.Timeout:
+    if isinstance(timeout, httpx2.Timeout):
         return timeout
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-        raise TypeError(f"{name} must be seconds (a number) or an httpx.Timeout, not {type(timeout).__name__}")
+        raise TypeError(f"{name} must be seconds (a number) or an httpx2.Timeout, not {type(timeout).__name__}")
     if not timeout > 0:
         raise ValueError(f"{name} must be a positive number of seconds, got {timeout!r}")
-    return httpx.Timeout(float(timeout))
+    return httpx2.Timeout(float(timeout))
 
 
 def _check_headers(headers: object, name: str) -> dict[str, str]:
@@ -82,11 +82,26 @@ def _check_headers(headers: object, name: str) -> dict[str, str]:
     return dict(headers)
 
 
-async def _asyncio_sleep(delay: float) -> None:
-    # Imported here, on a retry: a sync-only program need not pay for importing asyncio.
-    import asyncio
+async def _async_sleep(delay: float) -> None:
+    # anyio (httpx2's own dependency) sleeps under asyncio and trio alike; imported on the
+    # first retry, so a call that never retries does not pay for importing it.
+    import anyio
 
-    await asyncio.sleep(delay)
+    await anyio.sleep(delay)
+
+
+def _check_http_client(http_client: object, expected: type[Any]) -> None:
+    if isinstance(http_client, expected):
+        return
+    module = type(http_client).__module__
+    if module == "httpx" or module.startswith("httpx."):
+        raise TypeError(
+            f"http_client is a legacy httpx.{type(http_client).__name__}; this SDK runs on httpx2, the maintained "
+            f"continuation of httpx: pass the same configuration to httpx2.{expected.__name__}(...) instead"
+        )
+    raise TypeError(
+        f"http_client must be an {expected.__module__}.{expected.__qualname__}, not {type(http_client).__name__}"
+    )
 
 
 class _BaseThreadsClient(Generic[HttpT]):
@@ -105,15 +120,15 @@ class _BaseThreadsClient(Generic[HttpT]):
         http_client: HttpT | None,
         http_client_type: type[HttpT],
     ) -> None:
-        url = httpx.URL(base_url or os.environ.get("LANGGRAPH_API_URL") or DEFAULT_BASE_URL)
+        url = httpx2.URL(base_url or os.environ.get("LANGGRAPH_API_URL") or DEFAULT_BASE_URL)
         if url.scheme not in ("http", "https") or not url.host:
             raise ValueError(f"base_url must be an http(s) URL, got {str(url)!r}")
         if isinstance(max_retries, bool) or not isinstance(max_retries, int):
             raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-        if http_client is not None and not isinstance(http_client, http_client_type):
-            raise TypeError(f"http_client must be an {http_client_type.__module__}.{http_client_type.__qualname__}")
+        if http_client is not None:
+            _check_http_client(http_client, http_client_type)
         key = _resolve_api_key(api_key)
 
         self.base_url = url
@@ -179,7 +194,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         )
 
 
-class ThreadsClient(_BaseThreadsClient[httpx.Client]):
+class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
     """Creates threads on a LangGraph Agent Server. Safe to share across threads.
 
     `http_client`, when given, stays the caller's: close() leaves it open.
@@ -195,7 +210,7 @@ class ThreadsClient(_BaseThreadsClient[httpx.Client]):
         headers: Mapping[str, str] | None = None,
         timeout: TimeoutArg | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
+        http_client: httpx2.Client | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -204,7 +219,7 @@ class ThreadsClient(_BaseThreadsClient[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            http_client_type=httpx.Client,
+            http_client_type=httpx2.Client,
         )
 
     def create_thread(
@@ -234,7 +249,7 @@ class ThreadsClient(_BaseThreadsClient[httpx.Client]):
             request = call.request(self._http)
             try:
                 response = self._http.send(request, follow_redirects=False)
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 delay = call.on_error(exc)
             else:
                 outcome = call.on_response(response)
@@ -258,14 +273,14 @@ class ThreadsClient(_BaseThreadsClient[httpx.Client]):
         self.close()
 
 
-class AsyncThreadsClient(_BaseThreadsClient[httpx.AsyncClient]):
+class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
     """Creates threads on a LangGraph Agent Server. Safe to share across tasks of one event loop.
 
     `http_client`, when given, stays the caller's: aclose() leaves it open. For many calls in
     flight, `http_client=DefaultAioHttpClient()` (extra `[aiohttp]`) costs far less CPU.
     """
 
-    _sleep: Callable[[float], Awaitable[None]] = staticmethod(_asyncio_sleep)
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(_async_sleep)
 
     def __init__(
         self,
@@ -275,7 +290,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx.AsyncClient]):
         headers: Mapping[str, str] | None = None,
         timeout: TimeoutArg | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -284,7 +299,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            http_client_type=httpx.AsyncClient,
+            http_client_type=httpx2.AsyncClient,
         )
 
     async def create_thread(
@@ -314,7 +329,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx.AsyncClient]):
             request = call.request(self._http)
             try:
                 response = await self._http.send(request, follow_redirects=False)
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 delay = call.on_error(exc)
             else:
                 outcome = call.on_response(response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import httpx
+import httpx2
 
 __all__ = [
     "APIConnectionError",
@@ -38,9 +38,9 @@ class ThreadsClientError(Exception):
 class APIConnectionError(ThreadsClientError):
     """The server could not be reached, or it dropped the connection (after retries)."""
 
-    request: httpx.Request | None
+    request: httpx2.Request | None
 
-    def __init__(self, message: str = "Connection error.", *, request: httpx.Request | None = None) -> None:
+    def __init__(self, message: str = "Connection error.", *, request: httpx2.Request | None = None) -> None:
         super().__init__(message)
         self.request = request
 
@@ -48,18 +48,18 @@ class APIConnectionError(ThreadsClientError):
 class APITimeoutError(APIConnectionError):
     """The request timed out (after retries)."""
 
-    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
+    def __init__(self, message: str = "Request timed out.", *, request: httpx2.Request | None = None) -> None:
         super().__init__(message, request=request)
 
 
 class APIResponseValidationError(ThreadsClientError):
     """A success status whose body is not a valid Thread (not JSON, missing fields, wrong types)."""
 
-    response: httpx.Response
+    response: httpx2.Response
     status_code: int
     body: Any
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: Any) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
@@ -73,13 +73,13 @@ class APIStatusError(ThreadsClientError):
     detail), `body` the decoded JSON body (or text), `response` the httpx response.
     """
 
-    response: httpx.Response
+    response: httpx2.Response
     status_code: int
     detail: str | None
     body: Any
     request_id: str | None
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any, detail: str | None) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: Any, detail: str | None) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
@@ -120,7 +120,7 @@ class ConflictError(APIStatusError):
         self,
         message: str,
         *,
-        response: httpx.Response,
+        response: httpx2.Response,
         body: Any,
         detail: str | None,
         thread_id: uuid.UUID,
@@ -156,7 +156,7 @@ class SuperstepsError(APIStatusError):
     thread_created: bool
 
     def __init__(
-        self, message: str, *, response: httpx.Response, body: Any, detail: str | None, thread_id: uuid.UUID
+        self, message: str, *, response: httpx2.Response, body: Any, detail: str | None, thread_id: uuid.UUID
     ) -> None:
         super().__init__(message, response=response, body=body, detail=detail)
         self.thread_id = thread_id

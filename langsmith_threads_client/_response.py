@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._exceptions import (
     APIResponseValidationError,
@@ -46,7 +46,7 @@ _PARSER = _GeneratedClient(base_url="")
 _PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
 
 
-def _raw_body(response: httpx.Response) -> Any:
+def _raw_body(response: httpx2.Response) -> Any:
     try:
         return json.loads(response.content)
     except ValueError:
@@ -66,7 +66,7 @@ def _one_line(text: str) -> str:
     return " | ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _status_error(response: httpx.Response, parsed: object, prepared: PreparedCreate, lost: bool) -> APIStatusError:
+def _status_error(response: httpx2.Response, parsed: object, prepared: PreparedCreate, lost: bool) -> APIStatusError:
     body = _raw_body(response)
     detail = _detail(parsed, body)
     status = response.status_code
@@ -99,7 +99,7 @@ def _status_error(response: httpx.Response, parsed: object, prepared: PreparedCr
     return error_class(f"{summary}{said}", response=response, body=body, detail=detail)
 
 
-def thread_or_error(response: httpx.Response, prepared: PreparedCreate, lost: bool) -> Thread:
+def thread_or_error(response: httpx2.Response, prepared: PreparedCreate, lost: bool) -> Thread:
     """The Thread of a final response, or raise the error it stands for.
 
     `lost` says an earlier attempt of this call may have reached the server unanswered.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-import httpx
+import httpx2
 
 __all__ = [
     "INITIAL_RETRY_DELAY",
@@ -26,12 +26,12 @@ MAX_RETRY_AFTER = 60.0
 _NOT_PROCESSED_STATUSES = frozenset({408, 429, 503})
 
 
-def is_retryable_error(exc: httpx.TransportError) -> bool:
+def is_retryable_error(exc: httpx2.TransportError) -> bool:
     """Network failures are worth another try; a malformed request or URL is not."""
-    return not isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError)
+    return not isinstance(exc, httpx2.UnsupportedProtocol | httpx2.LocalProtocolError)
 
 
-def may_have_reached_server(failure: httpx.TransportError | int) -> bool:
+def may_have_reached_server(failure: httpx2.TransportError | int) -> bool:
     """Could the failed attempt (an error, or a retryable status) have created the thread?
 
     Only a failure to connect proves it did not. (httpx-aiohttp 0.2 reports a dropped
@@ -39,10 +39,10 @@ def may_have_reached_server(failure: httpx.TransportError | int) -> bool:
     """
     if isinstance(failure, int):
         return failure not in _NOT_PROCESSED_STATUSES
-    return not isinstance(failure, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    return not isinstance(failure, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)
 
 
-def _retry_after_seconds(headers: httpx.Headers, now: float) -> float | None:
+def _retry_after_seconds(headers: httpx2.Headers, now: float) -> float | None:
     """The server's wait, from `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date."""
     milliseconds = headers.get("retry-after-ms")
     if milliseconds is not None:
@@ -65,7 +65,7 @@ def _retry_after_seconds(headers: httpx.Headers, now: float) -> float | None:
     return float(email.utils.mktime_tz(parsed)) - now
 
 
-def retry_delay(retry_number: int, headers: httpx.Headers | None, jitter: float, now: float) -> float:
+def retry_delay(retry_number: int, headers: httpx2.Headers | None, jitter: float, now: float) -> float:
     """Seconds to wait before retry number `retry_number` (1-based).
 
     `jitter` is a random fraction in [0, 1) that shortens the exponential backoff by up

@@ -2,7 +2,7 @@ import ssl
 from types import TracebackType
 from typing import Any, Self
 
-import httpx
+import httpx2
 from attrs import define, evolve, field
 
 
@@ -19,14 +19,14 @@ class Client:
         ``headers``: A dictionary of headers to be sent with every request
 
         ``timeout``: The maximum amount of a time a request can take. API functions will raise
-        httpx.TimeoutException if this is exceeded.
+        httpx2.TimeoutException if this is exceeded.
 
         ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
         but can be set to False for testing purposes.
 
         ``follow_redirects``: Whether or not to follow redirects. Default value is False.
 
-        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
+        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx2.Client`` and ``httpx2.AsyncClient`` constructor.
 
 
     Attributes:
@@ -41,7 +41,7 @@ class Client:
     _headers: dict[str, str] = field(
         factory=dict, kw_only=True, alias="headers", repr=False
     )
-    _timeout: httpx.Timeout | None = field(default=None, kw_only=True, alias="timeout")
+    _timeout: httpx2.Timeout | None = field(default=None, kw_only=True, alias="timeout")
     _verify_ssl: str | bool | ssl.SSLContext = field(
         default=True, kw_only=True, alias="verify_ssl"
     )
@@ -49,8 +49,8 @@ class Client:
         default=False, kw_only=True, alias="follow_redirects"
     )
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
-    _client: httpx.Client | None = field(default=None, init=False)
-    _async_client: httpx.AsyncClient | None = field(default=None, init=False)
+    _client: httpx2.Client | None = field(default=None, init=False)
+    _async_client: httpx2.AsyncClient | None = field(default=None, init=False)
 
     def with_headers(self, headers: dict[str, str]) -> "Client":
         """Get a new client matching this one with additional headers"""
@@ -68,7 +68,7 @@ class Client:
             self._async_client.cookies.update(cookies)
         return evolve(self, cookies={**self._cookies, **cookies})
 
-    def with_timeout(self, timeout: httpx.Timeout) -> "Client":
+    def with_timeout(self, timeout: httpx2.Timeout) -> "Client":
         """Get a new client matching this one with a new timeout configuration"""
         if self._client is not None:
             self._client.timeout = timeout
@@ -76,18 +76,18 @@ class Client:
             self._async_client.timeout = timeout
         return evolve(self, timeout=timeout)
 
-    def set_httpx_client(self, client: httpx.Client) -> Self:
-        """Manually set the underlying httpx.Client
+    def set_httpx_client(self, client: httpx2.Client) -> Self:
+        """Manually set the underlying httpx2.Client
 
         **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
         """
         self._client = client
         return self
 
-    def get_httpx_client(self) -> httpx.Client:
-        """Get the underlying httpx.Client, constructing a new one if not previously set"""
+    def get_httpx_client(self) -> httpx2.Client:
+        """Get the underlying httpx2.Client, constructing a new one if not previously set"""
         if self._client is None:
-            self._client = httpx.Client(
+            self._client = httpx2.Client(
                 base_url=self._base_url,
                 cookies=self._cookies,
                 headers=self._headers,
@@ -109,21 +109,21 @@ class Client:
         exc_value: BaseException | None = None,
         traceback: TracebackType | None = None,
     ) -> None:
-        """Exit a context manager for internal httpx.Client (see httpx docs)"""
+        """Exit a context manager for internal httpx2.Client (see httpx docs)"""
         self.get_httpx_client().__exit__(exc_type, exc_value, traceback)
 
-    def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
-        """Manually set the underlying httpx.AsyncClient
+    def set_async_httpx_client(self, async_client: httpx2.AsyncClient) -> Self:
+        """Manually set the underlying httpx2.AsyncClient
 
         **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
         """
         self._async_client = async_client
         return self
 
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
+    def get_async_httpx_client(self) -> httpx2.AsyncClient:
+        """Get the underlying httpx2.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            self._async_client = httpx.AsyncClient(
+            self._async_client = httpx2.AsyncClient(
                 base_url=self._base_url,
                 cookies=self._cookies,
                 headers=self._headers,
@@ -135,7 +135,7 @@ class Client:
         return self._async_client
 
     async def __aenter__(self) -> Self:
-        """Enter a context manager for underlying httpx.AsyncClient—you cannot enter twice (see httpx docs)"""
+        """Enter a context manager for underlying httpx2.AsyncClient—you cannot enter twice (see httpx docs)"""
         await self.get_async_httpx_client().__aenter__()
         return self
 
@@ -145,7 +145,7 @@ class Client:
         exc_value: BaseException | None = None,
         traceback: TracebackType | None = None,
     ) -> None:
-        """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
+        """Exit a context manager for underlying httpx2.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(exc_type, exc_value, traceback)
 
 
@@ -162,14 +162,14 @@ class AuthenticatedClient:
         ``headers``: A dictionary of headers to be sent with every request
 
         ``timeout``: The maximum amount of a time a request can take. API functions will raise
-        httpx.TimeoutException if this is exceeded.
+        httpx2.TimeoutException if this is exceeded.
 
         ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
         but can be set to False for testing purposes.
 
         ``follow_redirects``: Whether or not to follow redirects. Default value is False.
 
-        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
+        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx2.Client`` and ``httpx2.AsyncClient`` constructor.
 
 
     Attributes:
@@ -187,7 +187,7 @@ class AuthenticatedClient:
     _headers: dict[str, str] = field(
         factory=dict, kw_only=True, alias="headers", repr=False
     )
-    _timeout: httpx.Timeout | None = field(default=None, kw_only=True, alias="timeout")
+    _timeout: httpx2.Timeout | None = field(default=None, kw_only=True, alias="timeout")
     _verify_ssl: str | bool | ssl.SSLContext = field(
         default=True, kw_only=True, alias="verify_ssl"
     )
@@ -195,8 +195,8 @@ class AuthenticatedClient:
         default=False, kw_only=True, alias="follow_redirects"
     )
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
-    _client: httpx.Client | None = field(default=None, init=False)
-    _async_client: httpx.AsyncClient | None = field(default=None, init=False)
+    _client: httpx2.Client | None = field(default=None, init=False)
+    _async_client: httpx2.AsyncClient | None = field(default=None, init=False)
 
     token: str = field(repr=False)
     prefix: str = "Bearer"
@@ -218,7 +218,7 @@ class AuthenticatedClient:
             self._async_client.cookies.update(cookies)
         return evolve(self, cookies={**self._cookies, **cookies})
 
-    def with_timeout(self, timeout: httpx.Timeout) -> "AuthenticatedClient":
+    def with_timeout(self, timeout: httpx2.Timeout) -> "AuthenticatedClient":
         """Get a new client matching this one with a new timeout configuration"""
         if self._client is not None:
             self._client.timeout = timeout
@@ -226,21 +226,21 @@ class AuthenticatedClient:
             self._async_client.timeout = timeout
         return evolve(self, timeout=timeout)
 
-    def set_httpx_client(self, client: httpx.Client) -> Self:
-        """Manually set the underlying httpx.Client
+    def set_httpx_client(self, client: httpx2.Client) -> Self:
+        """Manually set the underlying httpx2.Client
 
         **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
         """
         self._client = client
         return self
 
-    def get_httpx_client(self) -> httpx.Client:
-        """Get the underlying httpx.Client, constructing a new one if not previously set"""
+    def get_httpx_client(self) -> httpx2.Client:
+        """Get the underlying httpx2.Client, constructing a new one if not previously set"""
         if self._client is None:
             self._headers[self.auth_header_name] = (
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
-            self._client = httpx.Client(
+            self._client = httpx2.Client(
                 base_url=self._base_url,
                 cookies=self._cookies,
                 headers=self._headers,
@@ -262,24 +262,24 @@ class AuthenticatedClient:
         exc_value: BaseException | None = None,
         traceback: TracebackType | None = None,
     ) -> None:
-        """Exit a context manager for internal httpx.Client (see httpx docs)"""
+        """Exit a context manager for internal httpx2.Client (see httpx docs)"""
         self.get_httpx_client().__exit__(exc_type, exc_value, traceback)
 
-    def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
-        """Manually set the underlying httpx.AsyncClient
+    def set_async_httpx_client(self, async_client: httpx2.AsyncClient) -> Self:
+        """Manually set the underlying httpx2.AsyncClient
 
         **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
         """
         self._async_client = async_client
         return self
 
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
+    def get_async_httpx_client(self) -> httpx2.AsyncClient:
+        """Get the underlying httpx2.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
             self._headers[self.auth_header_name] = (
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
-            self._async_client = httpx.AsyncClient(
+            self._async_client = httpx2.AsyncClient(
                 base_url=self._base_url,
                 cookies=self._cookies,
                 headers=self._headers,
@@ -291,7 +291,7 @@ class AuthenticatedClient:
         return self._async_client
 
     async def __aenter__(self) -> Self:
-        """Enter a context manager for underlying httpx.AsyncClient—you cannot enter twice (see httpx docs)"""
+        """Enter a context manager for underlying httpx2.AsyncClient—you cannot enter twice (see httpx docs)"""
         await self.get_async_httpx_client().__aenter__()
         return self
 
@@ -301,5 +301,5 @@ class AuthenticatedClient:
         exc_value: BaseException | None = None,
         traceback: TracebackType | None = None,
     ) -> None:
-        """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
+        """Exit a context manager for underlying httpx2.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(exc_type, exc_value, traceback)

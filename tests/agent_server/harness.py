@@ -43,7 +43,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 __all__ = ["GRAPH_ID", "HEALTH_PATH", "AgentServer", "AgentServerError", "PortMovedError", "find_free_port"]
 
@@ -233,7 +233,7 @@ class AgentServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_file: Any = None
         self._final_log: str | None = None
-        self._http: httpx.Client | None = None
+        self._http: httpx2.Client | None = None
 
     # ------------------------------------------------------------------ info
     @property
@@ -382,7 +382,7 @@ class AgentServer:
         url = f"{self.base_url}{HEALTH_PATH}"
         deadline = t0 + self.startup_timeout
         last_error = "no attempt yet"
-        with httpx.Client(timeout=2.0, trust_env=False) as probe:
+        with httpx2.Client(timeout=2.0, trust_env=False) as probe:
             while True:
                 code = self._proc.poll()
                 if code is not None:
@@ -395,7 +395,7 @@ class AgentServer:
                         self._check_port_not_moved()
                         return
                     last_error = f"HTTP {r.status_code}: {r.text[:200]}"
-                except (httpx.HTTPError, ValueError) as exc:
+                except (httpx2.HTTPError, ValueError) as exc:
                     last_error = f"{type(exc).__name__}: {exc}"
                 if time.monotonic() > deadline:
                     raise self._fail(
@@ -481,10 +481,10 @@ class AgentServer:
     search_page_size = 1000
 
     @property
-    def http(self) -> httpx.Client:
+    def http(self) -> httpx2.Client:
         """An httpx client on base_url (ignores proxy environment variables)."""
         if self._http is None:
-            self._http = httpx.Client(base_url=self.base_url, timeout=10.0, trust_env=False)
+            self._http = httpx2.Client(base_url=self.base_url, timeout=10.0, trust_env=False)
         return self._http
 
     def search_threads(
@@ -553,7 +553,7 @@ class AgentServer:
         state: dict[str, Any] = r.json()
         return state
 
-    def post_threads_raw(self, body: Any, **kwargs: Any) -> httpx.Response:
+    def post_threads_raw(self, body: Any, **kwargs: Any) -> httpx2.Response:
         """``POST /threads`` with ``body`` as JSON (or raw bytes/str via content=)."""
         if isinstance(body, (bytes, str)):
             headers = {"content-type": "application/json", **kwargs.pop("headers", {})}

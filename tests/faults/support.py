@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import httpx2
 
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, Thread, ThreadsClient
 
@@ -45,7 +45,7 @@ def create_once(
     base_url: str,
     call_kwargs: Mapping[str, Any],
     *,
-    timeout: float | httpx.Timeout = 5.0,
+    timeout: float | httpx2.Timeout = 5.0,
     max_retries: int = 2,
     api_key: str | None = None,
 ) -> CallResult:

@@ -2,7 +2,7 @@
 
 * Invalid arguments (one bad argument among valid ones) raise ValueError or TypeError
   whose message names the argument, before any request is sent: the clients' transport
-  is an httpx.MockTransport that records and fails the test if it is ever called.
+  is an httpx2.MockTransport that records and fails the test if it is ever called.
 * Valid combinations are accepted by the real server and read back equal (id and
   metadata, including graph_id).
 """
@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -207,7 +207,7 @@ def one_bad_argument(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return name, kwargs
 
 
-def _never(request: httpx.Request) -> httpx.Response:
+def _never(request: httpx2.Request) -> httpx2.Response:
     raise AssertionError(f"a request was sent: {request.method} {request.url} {request.content!r}")
 
 
@@ -221,21 +221,21 @@ def _assert_rejected(call: Callable[[], object], name: str, kwargs: dict[str, An
 @given(one_bad_argument())
 def test_invalid_arguments_raise_before_any_request(case: tuple[str, dict[str, Any]]) -> None:
     name, kwargs = case
-    sent: list[httpx.Request] = []
+    sent: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         sent.append(request)
         return _never(request)
 
     with (
-        httpx.Client(transport=httpx.MockTransport(handler)) as http,
+        httpx2.Client(transport=httpx2.MockTransport(handler)) as http,
         ThreadsClient("http://127.0.0.1:9", http_client=http, max_retries=0) as client,
     ):
         _assert_rejected(lambda: client.create_thread(**kwargs), name, kwargs)
 
     async def run_async() -> None:
         async with (
-            httpx.AsyncClient(transport=httpx.MockTransport(handler)) as ahttp,
+            httpx2.AsyncClient(transport=httpx2.MockTransport(handler)) as ahttp,
             AsyncThreadsClient("http://127.0.0.1:9", http_client=ahttp, max_retries=0) as aclient,
         ):
             with pytest.raises((ValueError, TypeError)) as info:
@@ -247,14 +247,14 @@ def test_invalid_arguments_raise_before_any_request(case: tuple[str, dict[str, A
 
 
 # The two cases below are kept apart from the property so that each names its own problem.
-def _no_request_client() -> tuple[ThreadsClient, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
+def _no_request_client() -> tuple[ThreadsClient, list[httpx2.Request]]:
+    sent: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         sent.append(request)
         return _never(request)
 
-    http = httpx.Client(transport=httpx.MockTransport(handler))
+    http = httpx2.Client(transport=httpx2.MockTransport(handler))
     return ThreadsClient("http://127.0.0.1:9", http_client=http, max_retries=0), sent
 
 

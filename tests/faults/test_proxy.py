@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 
-import httpx
+import httpx2
 import pytest
 
 from tests.agent_server.harness import AgentServer
@@ -16,14 +16,14 @@ from tests.faults.proxy import Fault, FaultProxy, Redirect
 # fault -> (exception a plain httpx client raises, or the status it gets; does the server see it?)
 SYMPTOMS: dict[Fault, tuple[type[Exception] | int, bool]] = {
     Fault.NONE: (200, True),
-    Fault.DROP_BEFORE_FORWARD: (httpx.RemoteProtocolError, False),
-    Fault.DROP_AFTER_FORWARD: (httpx.RemoteProtocolError, True),
-    Fault.DELAY: (httpx.ReadTimeout, True),
+    Fault.DROP_BEFORE_FORWARD: (httpx2.RemoteProtocolError, False),
+    Fault.DROP_AFTER_FORWARD: (httpx2.RemoteProtocolError, True),
+    Fault.DELAY: (httpx2.ReadTimeout, True),
     Fault.STATUS_503: (503, False),
     Fault.STATUS_429: (429, False),
     Fault.STATUS_502: (502, True),
-    Fault.RESET_MID_RESPONSE: (httpx.ReadError, True),
-    Fault.TRUNCATED_BODY: (httpx.RemoteProtocolError, True),
+    Fault.RESET_MID_RESPONSE: (httpx2.ReadError, True),
+    Fault.TRUNCATED_BODY: (httpx2.RemoteProtocolError, True),
     Fault.NON_JSON_200: (200, True),
 }
 
@@ -33,7 +33,7 @@ def test_fault_symptom_seen_by_plain_httpx(agent_server: AgentServer, proxy: Fau
     expected, forwarded = SYMPTOMS[fault]
     marker = f"proxy-self-test-{fault.value}-{time.monotonic_ns()}"
     proxy.script(fault)
-    with httpx.Client(base_url=proxy.base_url, timeout=0.5) as http:
+    with httpx2.Client(base_url=proxy.base_url, timeout=0.5) as http:
         if isinstance(expected, int):
             response = http.post("/threads", json={"metadata": {"marker": marker}})
             assert response.status_code == expected
@@ -57,7 +57,7 @@ def test_fault_symptom_seen_by_plain_httpx(agent_server: AgentServer, proxy: Fau
 
 def test_keep_alive_and_redirect(proxy: FaultProxy) -> None:
     proxy.script(Fault.NONE, Fault.STATUS_503, Redirect("/elsewhere", 308))
-    with httpx.Client(base_url=proxy.base_url) as http:
+    with httpx2.Client(base_url=proxy.base_url) as http:
         statuses = [http.post("/threads", json={}).status_code for _ in range(5)]
         last = http.post("/threads", json={})
     assert statuses == [200, 503, 308, 200, 200]
@@ -75,7 +75,7 @@ def test_random_faults_are_seeded(agent_server: AgentServer) -> None:
     def actions(seed: int) -> list[str]:
         with (
             FaultProxy(agent_server.base_url, rate=0.5, kinds=kinds, seed=seed) as p,
-            httpx.Client(base_url=p.base_url) as http,
+            httpx2.Client(base_url=p.base_url) as http,
         ):
             for _ in range(20):
                 http.post("/threads/count", json={})
@@ -96,7 +96,7 @@ def test_stop_is_clean_during_a_delay(agent_server: AgentServer) -> None:
 
     def client() -> None:
         try:
-            with httpx.Client(timeout=60.0) as http:
+            with httpx2.Client(timeout=60.0) as http:
                 http.post(f"{proxy.base_url}/threads", json={})
         except Exception as exc:
             errors.append(exc)
@@ -111,7 +111,7 @@ def test_stop_is_clean_during_a_delay(agent_server: AgentServer) -> None:
     assert time.monotonic() - started < 5, "stop() waited for the DELAY"
     caller.join(timeout=5)
     assert not caller.is_alive()
-    assert errors and isinstance(errors[0], httpx.TransportError)
+    assert errors and isinstance(errors[0], httpx2.TransportError)
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0, "the port still accepts connections"
     assert not any(t.name.startswith("fault-proxy-") and t.is_alive() for t in threading.enumerate())

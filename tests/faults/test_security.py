@@ -20,7 +20,7 @@ import traceback
 import uuid
 from collections.abc import Iterator
 
-import httpx
+import httpx2
 import pytest
 
 from langsmith_threads_client import (
@@ -165,7 +165,7 @@ def test_cross_origin_redirect_is_not_followed(
 def test_control_httpx_following_redirects_would_leak(proxy: FaultProxy, recorder: FaultProxy, api_key: str) -> None:
     """Shows the recorder sees a leak when there is one: httpx itself forwards x-api-key across origins."""
     proxy.script(Redirect(f"{recorder.base_url}/threads", 307))
-    with httpx.Client(follow_redirects=True, headers={"x-api-key": api_key}) as http:
+    with httpx2.Client(follow_redirects=True, headers={"x-api-key": api_key}) as http:
         http.post(f"{proxy.base_url}/threads", json={})
     assert [r.headers.get("x-api-key") for r in recorder.records()] == [api_key]
 
@@ -208,9 +208,9 @@ def _assert_verifies(context: ssl.SSLContext | None, what: str) -> None:
     assert context.check_hostname is True, f"{what}: check_hostname off"
 
 
-def _httpx_transport_context(http: httpx.Client | httpx.AsyncClient) -> ssl.SSLContext | None:
+def _httpx_transport_context(http: httpx2.Client | httpx2.AsyncClient) -> ssl.SSLContext | None:
     transport = http._transport
-    assert isinstance(transport, httpx.HTTPTransport | httpx.AsyncHTTPTransport), type(transport)
+    assert isinstance(transport, httpx2.HTTPTransport | httpx2.AsyncHTTPTransport), type(transport)
     context: ssl.SSLContext | None = transport._pool._ssl_context
     return context
 
@@ -227,7 +227,7 @@ async def test_tls_verification_on_by_default_async() -> None:
 
 async def test_tls_verification_on_by_default_aiohttp() -> None:
     import aiohttp
-    from httpx_aiohttp import AiohttpTransport
+    from httpx_aiohttp.httpx2 import AiohttpTransport
 
     http = DefaultAioHttpClient()
     try:

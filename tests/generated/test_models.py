@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 from langsmith_threads_client._generated import AuthenticatedClient, Client
 from langsmith_threads_client._generated.api.threads import create_thread_threads_post as endpoint
@@ -96,7 +96,7 @@ def test_supersteps_with_a_command_round_trip_through_thread_create() -> None:
 def test_the_undocumented_201_and_400_are_declared_so_their_detail_parses() -> None:
     client = Client(base_url="http://test")
     for status, name in ((201, "supersteps_no_graph_201.json"), (400, "unknown_node_400.json")):
-        response = httpx.Response(status, json=real_body(name))
+        response = httpx2.Response(status, json=real_body(name))
         parsed = endpoint._parse_response(client=client, response=response)
         assert isinstance(parsed, ErrorResponse)
         assert parsed.detail == real_body(name)["detail"]

@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Literal
 
-import httpx
+import httpx2
 
 from langsmith_threads_client import AsyncThreadsClient, Thread, ThreadsClient
 
@@ -39,34 +39,34 @@ class Wire:
         self.rewrite = rewrite
         self.sent: list[Any] = []  # what reached the wire, one entry per attempt (bytes stay bytes)
 
-    def apply(self, request: httpx.Request) -> httpx.Request:
+    def apply(self, request: httpx2.Request) -> httpx2.Request:
         body: Any = json.loads(request.content)
         if self.rewrite is not None:
             body = self.rewrite(body)
         self.sent.append(body)
         content = body if isinstance(body, bytes) else json.dumps(body).encode()
         headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"content-length"]
-        return httpx.Request(request.method, request.url, headers=headers, content=content)
+        return httpx2.Request(request.method, request.url, headers=headers, content=content)
 
 
-class _WireTransport(httpx.BaseTransport):
+class _WireTransport(httpx2.BaseTransport):
     def __init__(self, wire: Wire) -> None:
         self._wire = wire
-        self._inner = httpx.HTTPTransport()
+        self._inner = httpx2.HTTPTransport()
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         return self._inner.handle_request(self._wire.apply(request))
 
     def close(self) -> None:
         self._inner.close()
 
 
-class _AsyncWireTransport(httpx.AsyncBaseTransport):
+class _AsyncWireTransport(httpx2.AsyncBaseTransport):
     def __init__(self, wire: Wire) -> None:
         self._wire = wire
-        self._inner = httpx.AsyncHTTPTransport()
+        self._inner = httpx2.AsyncHTTPTransport()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         return await self._inner.handle_async_request(self._wire.apply(request))
 
     async def aclose(self) -> None:
@@ -85,11 +85,11 @@ class SDK:
         self._async: AsyncThreadsClient | None = None
         self._runner: asyncio.Runner | None = None
         if kind == "sync":
-            http = None if wire is None else stack.enter_context(httpx.Client(transport=_WireTransport(wire)))
+            http = None if wire is None else stack.enter_context(httpx2.Client(transport=_WireTransport(wire)))
             self._sync = stack.enter_context(ThreadsClient(base_url, http_client=http))
         else:
             runner = self._runner = stack.enter_context(asyncio.Runner())
-            async_http = None if wire is None else httpx.AsyncClient(transport=_AsyncWireTransport(wire))
+            async_http = None if wire is None else httpx2.AsyncClient(transport=_AsyncWireTransport(wire))
             client = self._async = AsyncThreadsClient(base_url, http_client=async_http)
             stack.callback(lambda: runner.run(client.aclose()))
             if async_http is not None:

@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx2
 import pytest
-import respx
 
 from tests.unit.drivers import BASE_URL, Driver
+from tests.unit.mock_server import MockServer
 
 DriverFactory = Callable[..., Driver]
 
@@ -27,7 +28,16 @@ def make_client(request: pytest.FixtureRequest) -> Iterator[DriverFactory]:
 
 
 @pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
-    """The mocked server; any request to an unmocked URL fails the test."""
-    with respx.mock(base_url=BASE_URL, assert_all_called=False, assert_all_mocked=True) as router:
-        yield router
+def api(monkeypatch: pytest.MonkeyPatch) -> MockServer:
+    """The mocked server behind httpx2's default transports; a request to an unmocked URL fails the test."""
+    server = MockServer(BASE_URL)
+
+    def handle(transport: httpx2.HTTPTransport, request: httpx2.Request) -> httpx2.Response:
+        return server.handle(request)
+
+    async def handle_async(transport: httpx2.AsyncHTTPTransport, request: httpx2.Request) -> httpx2.Response:
+        return await server.handle_async(request)
+
+    monkeypatch.setattr(httpx2.HTTPTransport, "handle_request", handle)
+    monkeypatch.setattr(httpx2.AsyncHTTPTransport, "handle_async_request", handle_async)
+    return server

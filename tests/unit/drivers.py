@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 from langsmith_threads_client import AsyncThreadsClient, Thread, ThreadsClient
 
@@ -24,23 +24,23 @@ def real_thread_body(**changes: Any) -> dict[str, Any]:
     return body
 
 
-Outcome = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+Outcome = httpx2.Response | Exception | Callable[[httpx2.Request], httpx2.Response]
 
 
-def in_turn(*outcomes: Outcome) -> Callable[[httpx.Request], httpx.Response]:
+def in_turn(*outcomes: Outcome) -> Callable[[httpx2.Request], httpx2.Response]:
     """A mock server that answers each request with the next outcome: a response, an error raised, or a function."""
     queue = list(outcomes)
 
-    def answer(request: httpx.Request) -> httpx.Response:
+    def answer(request: httpx2.Request) -> httpx2.Response:
         outcome = queue.pop(0)
         if isinstance(outcome, Exception):
             raise outcome
-        return outcome if isinstance(outcome, httpx.Response) else outcome(request)
+        return outcome if isinstance(outcome, httpx2.Response) else outcome(request)
 
     return answer
 
 
-def sent_json(request: httpx.Request) -> dict[str, Any]:
+def sent_json(request: httpx2.Request) -> dict[str, Any]:
     body: dict[str, Any] = json.loads(request.content)
     return body
 

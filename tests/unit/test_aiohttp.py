@@ -7,7 +7,7 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 
-import httpx
+import httpx2
 import pytest
 
 from langsmith_threads_client import DEFAULT_TIMEOUT, DefaultAioHttpClient
@@ -43,13 +43,13 @@ async def test_defaults_are_the_sdks() -> None:
 
 async def test_a_refused_connection_is_a_connect_error_not_a_timeout() -> None:
     async with DefaultAioHttpClient() as client:
-        with pytest.raises(httpx.ConnectError):
+        with pytest.raises(httpx2.ConnectError):
             await client.post(f"http://127.0.0.1:{closed_port()}/threads", content=b"{}")
 
 
 async def test_a_server_that_hangs_up_is_a_protocol_error_not_a_timeout(hangs_up: str) -> None:
     async with DefaultAioHttpClient() as client:
-        with pytest.raises(httpx.RemoteProtocolError):
+        with pytest.raises(httpx2.RemoteProtocolError):
             await client.post(hangs_up, content=b"{}")
 
 

@@ -6,13 +6,13 @@ import asyncio
 import threading
 import uuid
 
-import httpx
+import httpx2
 import pytest
-import respx
 
 from langsmith_threads_client import DEFAULT_BASE_URL, NOT_GIVEN, AsyncThreadsClient, ThreadsClient
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import BASE_URL, real_thread_body
+from tests.unit.mock_server import MockServer
 
 ENV_KEYS = ("LANGGRAPH_API_URL", "LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
 
@@ -36,21 +36,21 @@ def test_a_base_url_that_is_not_http_is_refused(bad: str) -> None:
         ThreadsClient(bad)
 
 
-def test_a_base_url_with_a_path_prefix_keeps_it(api: respx.MockRouter) -> None:
+def test_a_base_url_with_a_path_prefix_keeps_it(api: MockServer) -> None:
     route = api.post("/prefix/threads").respond(200, json=real_thread_body())
     with ThreadsClient(f"{BASE_URL}/prefix/", api_key=None) as client:
         client.create_thread()
     assert route.call_count == 1
 
 
-def headers_sent(make_client: DriverFactory, api: respx.MockRouter, **kwargs: object) -> httpx.Headers:
+def headers_sent(make_client: DriverFactory, api: MockServer, **kwargs: object) -> httpx2.Headers:
     api.post("/threads").respond(200, json=real_thread_body())
     per_call = kwargs.pop("call_headers", None)
     make_client(**kwargs).create(headers=per_call)
     return api.calls.last.request.headers
 
 
-def test_the_api_key_is_sent_as_x_api_key(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_the_api_key_is_sent_as_x_api_key(make_client: DriverFactory, api: MockServer) -> None:
     assert headers_sent(make_client, api, api_key="sk-1")["x-api-key"] == "sk-1"
 
 
@@ -65,7 +65,7 @@ def test_the_api_key_is_sent_as_x_api_key(make_client: DriverFactory, api: respx
 )
 def test_the_api_key_falls_back_to_the_environment_in_order(
     make_client: DriverFactory,
-    api: respx.MockRouter,
+    api: MockServer,
     monkeypatch: pytest.MonkeyPatch,
     environment: dict[str, str],
     expected: str,
@@ -78,14 +78,14 @@ def test_the_api_key_falls_back_to_the_environment_in_order(
 
 
 def test_api_key_none_sends_no_key_even_with_one_in_the_environment(
-    make_client: DriverFactory, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+    make_client: DriverFactory, api: MockServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LANGGRAPH_API_KEY", "from-env")
     assert "x-api-key" not in headers_sent(make_client, api, api_key=None)
 
 
 def test_extra_headers_go_on_every_request_and_per_call_ones_on_that_call(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     sent = headers_sent(make_client, api, headers={"x-team": "a", "x-env": "prod"}, call_headers={"x-env": "dev"})
     assert sent["x-team"] == "a"
@@ -95,7 +95,7 @@ def test_extra_headers_go_on_every_request_and_per_call_ones_on_that_call(
 
 
 def test_the_default_timeout_is_finite_and_a_per_call_timeout_wins(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     api.post("/threads").respond(200, json=real_thread_body())
     client = make_client()
@@ -103,15 +103,15 @@ def test_the_default_timeout_is_finite_and_a_per_call_timeout_wins(
     default = api.calls.last.request.extensions["timeout"]
     assert all(isinstance(value, float) and 0 < value < 600 for value in default.values())
     client.create(timeout=2.5)
-    assert api.calls.last.request.extensions["timeout"] == httpx.Timeout(2.5).as_dict()
-    client.create(timeout=httpx.Timeout(1.0, connect=0.5))
+    assert api.calls.last.request.extensions["timeout"] == httpx2.Timeout(2.5).as_dict()
+    client.create(timeout=httpx2.Timeout(1.0, connect=0.5))
     assert api.calls.last.request.extensions["timeout"]["connect"] == 0.5
 
 
-def test_a_client_level_timeout_applies_to_every_call(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_a_client_level_timeout_applies_to_every_call(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(200, json=real_thread_body())
     make_client(timeout=7).create()
-    assert api.calls.last.request.extensions["timeout"] == httpx.Timeout(7.0).as_dict()
+    assert api.calls.last.request.extensions["timeout"] == httpx2.Timeout(7.0).as_dict()
 
 
 @pytest.mark.parametrize(("value", "error"), [(-1, ValueError), (1.5, TypeError), (True, TypeError)])
@@ -122,12 +122,12 @@ def test_max_retries_must_be_a_non_negative_int(value: object, error: type[Excep
 
 def test_a_sync_client_refuses_an_async_http_client() -> None:
     with pytest.raises(TypeError, match="http_client"):
-        ThreadsClient(http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+        ThreadsClient(http_client=httpx2.AsyncClient())  # type: ignore[arg-type]
 
 
-def test_a_users_http_client_is_used_and_left_open(api: respx.MockRouter) -> None:
+def test_a_users_http_client_is_used_and_left_open(api: MockServer) -> None:
     api.post("/threads").respond(200, json=real_thread_body())
-    own = httpx.Client(headers={"x-from-user-client": "1"})
+    own = httpx2.Client(headers={"x-from-user-client": "1"})
     with ThreadsClient(BASE_URL, api_key=None, http_client=own) as client:
         client.create_thread()
     assert api.calls.last.request.headers["x-from-user-client"] == "1"
@@ -135,9 +135,9 @@ def test_a_users_http_client_is_used_and_left_open(api: respx.MockRouter) -> Non
     own.close()
 
 
-async def test_a_users_async_http_client_is_used_and_left_open(api: respx.MockRouter) -> None:
+async def test_a_users_async_http_client_is_used_and_left_open(api: MockServer) -> None:
     api.post("/threads").respond(200, json=real_thread_body())
-    own = httpx.AsyncClient()
+    own = httpx2.AsyncClient()
     async with AsyncThreadsClient(BASE_URL, api_key=None, http_client=own) as client:
         await client.create_thread()
     assert not own.is_closed
@@ -157,15 +157,15 @@ async def test_the_sdks_own_async_http_client_is_closed_on_aclose() -> None:
 
 
 def test_a_users_timeout_is_kept_unless_one_is_given() -> None:
-    own = httpx.Client(timeout=3.0)
-    assert ThreadsClient(http_client=own).timeout == httpx.Timeout(3.0)
-    assert ThreadsClient(http_client=own, timeout=9).timeout == httpx.Timeout(9.0)
+    own = httpx2.Client(timeout=3.0)
+    assert ThreadsClient(http_client=own).timeout == httpx2.Timeout(3.0)
+    assert ThreadsClient(http_client=own, timeout=9).timeout == httpx2.Timeout(9.0)
     own.close()
 
 
-def test_one_sync_client_serves_many_threads_at_once(api: respx.MockRouter) -> None:
+def test_one_sync_client_serves_many_threads_at_once(api: MockServer) -> None:
     api.post("/threads").mock(
-        side_effect=lambda request: httpx.Response(200, json=real_thread_body(thread_id=str(uuid.uuid4())))
+        side_effect=lambda request: httpx2.Response(200, json=real_thread_body(thread_id=str(uuid.uuid4())))
     )
     ids: list[uuid.UUID] = []
     with ThreadsClient(BASE_URL, api_key=None) as client:
@@ -184,8 +184,19 @@ def test_one_sync_client_serves_many_threads_at_once(api: respx.MockRouter) -> N
     assert len(sent_ids) == 160, "every call sent its own thread_id"
 
 
-async def test_one_async_client_serves_many_tasks_at_once(api: respx.MockRouter) -> None:
+async def test_one_async_client_serves_many_tasks_at_once(api: MockServer) -> None:
     api.post("/threads").respond(200, json=real_thread_body())
     async with AsyncThreadsClient(BASE_URL, api_key=None) as client:
         await asyncio.gather(*(client.create_thread(metadata={"n": n}) for n in range(100)))
     assert api.calls.call_count == 100
+
+
+@pytest.mark.parametrize(
+    ("client_class", "legacy_name"), [(ThreadsClient, "Client"), (AsyncThreadsClient, "AsyncClient")]
+)
+def test_a_legacy_httpx_client_is_refused_naming_httpx2(client_class: type[ThreadsClient], legacy_name: str) -> None:
+    import httpx  # a dev tool only (the generator needs it), never a runtime dependency
+
+    legacy = getattr(httpx, legacy_name)()
+    with pytest.raises(TypeError, match=rf"legacy httpx\.{legacy_name}.*httpx2\.{legacy_name}"):
+        client_class(http_client=legacy)

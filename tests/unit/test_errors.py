@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
-import respx
 
 from langsmith_threads_client import (
     APIResponseValidationError,
@@ -25,6 +24,7 @@ from langsmith_threads_client import (
 )
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import real_thread_body, sent_json
+from tests.unit.mock_server import MockServer
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
 
@@ -48,7 +48,7 @@ SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
     ],
 )
 def test_each_status_raises_its_error_with_status_detail_and_body(
-    make_client: DriverFactory, api: respx.MockRouter, status: int, error_class: type[APIStatusError]
+    make_client: DriverFactory, api: MockServer, status: int, error_class: type[APIStatusError]
 ) -> None:
     body = {"detail": f"the server says {status}"}
     api.post("/threads").respond(status, json=body)
@@ -67,7 +67,7 @@ def test_each_status_raises_its_error_with_status_detail_and_body(
 
 
 def test_conflict_error_carries_the_thread_id_and_the_servers_detail(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     thread_id = uuid.uuid4()
     detail = f"Thread with ID {thread_id} already exists"
@@ -81,7 +81,7 @@ def test_conflict_error_carries_the_thread_id_and_the_servers_detail(
 
 
 def test_201_with_an_error_detail_says_the_thread_was_created_and_carries_its_id(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     api.post("/threads").respond(201, json={"detail": "Thread x was created, but there were problems updating"})
     with pytest.raises(SuperstepsError) as caught:
@@ -95,7 +95,7 @@ def test_201_with_an_error_detail_says_the_thread_was_created_and_carries_its_id
 
 
 def test_400_for_supersteps_is_a_superstep_error_on_an_existing_thread(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     api.post("/threads").respond(400, json={"detail": "Node nope does not exist"})
     thread_id = uuid.uuid4()
@@ -107,7 +107,7 @@ def test_400_for_supersteps_is_a_superstep_error_on_an_existing_thread(
 
 
 def test_a_multi_line_detail_is_kept_whole_but_said_in_one_line(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     detail = '[] is not of type "object"\n\nFailed validating "type" in schema["properties"]["metadata"]'
     api.post("/threads").respond(422, json={"detail": detail})
@@ -118,7 +118,7 @@ def test_a_multi_line_detail_is_kept_whole_but_said_in_one_line(
     assert "Failed validating" in str(caught.value)
 
 
-def test_an_error_without_a_json_body_keeps_the_text(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_an_error_without_a_json_body_keeps_the_text(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(502, text="<html>Bad Gateway</html>")
     with pytest.raises(InternalServerError) as caught:
         make_client(max_retries=0).create()
@@ -129,19 +129,19 @@ def test_an_error_without_a_json_body_keeps_the_text(make_client: DriverFactory,
 @pytest.mark.parametrize(
     ("description", "response"),
     [
-        ("not JSON", httpx.Response(200, text="<html>ok</html>")),
-        ("a JSON list", httpx.Response(200, json=[])),
+        ("not JSON", httpx2.Response(200, text="<html>ok</html>")),
+        ("a JSON list", httpx2.Response(200, json=[])),
         (
             "missing created_at",
-            httpx.Response(200, json={k: v for k, v in real_thread_body().items() if k != "created_at"}),
+            httpx2.Response(200, json={k: v for k, v in real_thread_body().items() if k != "created_at"}),
         ),
-        ("a thread_id that is no UUID", httpx.Response(200, json=real_thread_body(thread_id="nope"))),
-        ("a date that is no date", httpx.Response(200, json=real_thread_body(created_at="yesterday"))),
-        ("metadata that is a list", httpx.Response(200, json=real_thread_body(metadata=[1]))),
+        ("a thread_id that is no UUID", httpx2.Response(200, json=real_thread_body(thread_id="nope"))),
+        ("a date that is no date", httpx2.Response(200, json=real_thread_body(created_at="yesterday"))),
+        ("metadata that is a list", httpx2.Response(200, json=real_thread_body(metadata=[1]))),
     ],
 )
 def test_a_200_that_is_not_a_thread_raises_response_validation_error(
-    make_client: DriverFactory, api: respx.MockRouter, description: str, response: httpx.Response
+    make_client: DriverFactory, api: MockServer, description: str, response: httpx2.Response
 ) -> None:
     api.post("/threads").mock(return_value=response)
     with pytest.raises(APIResponseValidationError) as caught:
@@ -151,14 +151,14 @@ def test_a_200_that_is_not_a_thread_raises_response_validation_error(
     assert api.calls.call_count == 1, "a 200 is not retried"
 
 
-def test_the_request_id_header_is_carried(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_the_request_id_header_is_carried(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(404, json={"detail": "no"}, headers={"x-request-id": "req-123"})
     with pytest.raises(NotFoundError) as caught:
         make_client().create()
     assert caught.value.request_id == "req-123"
 
 
-def test_a_real_server_body_parses_into_a_thread(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_a_real_server_body_parses_into_a_thread(make_client: DriverFactory, api: MockServer) -> None:
     body: dict[str, Any] = real_thread_body(status="paused", extra_key={"a": 1})
     api.post("/threads").respond(200, json=body)
     thread = make_client().create(metadata={"user": "u1"})

@@ -6,9 +6,8 @@ import email.utils
 import time
 import uuid
 
-import httpx
+import httpx2
 import pytest
-import respx
 
 from langsmith_threads_client import (
     APIConnectionError,
@@ -20,20 +19,21 @@ from langsmith_threads_client import (
 from langsmith_threads_client._retry import MAX_RETRY_AFTER
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import in_turn, real_thread_body, sent_json
+from tests.unit.mock_server import MockServer
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
 
 
-def thread_answer(request: httpx.Request) -> httpx.Response:
+def thread_answer(request: httpx2.Request) -> httpx2.Response:
     """What the server answers to a create that succeeds: the thread with the id it was sent."""
-    return httpx.Response(200, json=real_thread_body(thread_id=sent_json(request)["thread_id"]))
+    return httpx2.Response(200, json=real_thread_body(thread_id=sent_json(request)["thread_id"]))
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
 def test_retryable_statuses_are_retried_then_succeed(
-    make_client: DriverFactory, api: respx.MockRouter, status: int
+    make_client: DriverFactory, api: MockServer, status: int
 ) -> None:
-    api.post("/threads").mock(side_effect=in_turn(httpx.Response(status), httpx.Response(status), thread_answer))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.Response(status), httpx2.Response(status), thread_answer))
     client = make_client()
     thread = client.create(metadata={"a": 1})
     assert api.calls.call_count == 3
@@ -43,7 +43,7 @@ def test_retryable_statuses_are_retried_then_succeed(
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
-def test_client_errors_are_never_retried(make_client: DriverFactory, api: respx.MockRouter, status: int) -> None:
+def test_client_errors_are_never_retried(make_client: DriverFactory, api: MockServer, status: int) -> None:
     api.post("/threads").respond(status, json={"detail": "no"})
     client = make_client(max_retries=5)
     with pytest.raises(Exception):  # noqa: B017 - the class per status is test_errors' business
@@ -53,7 +53,7 @@ def test_client_errors_are_never_retried(make_client: DriverFactory, api: respx.
 
 
 @pytest.mark.parametrize("max_retries", [0, 1, 2, 4])
-def test_max_retries_bounds_the_attempts(make_client: DriverFactory, api: respx.MockRouter, max_retries: int) -> None:
+def test_max_retries_bounds_the_attempts(make_client: DriverFactory, api: MockServer, max_retries: int) -> None:
     api.post("/threads").respond(503, json={"detail": "busy"})
     client = make_client(max_retries=max_retries)
     with pytest.raises(InternalServerError):
@@ -62,14 +62,14 @@ def test_max_retries_bounds_the_attempts(make_client: DriverFactory, api: respx.
     assert len(client.sleeps) == max_retries
 
 
-def test_the_default_is_two_retries(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_the_default_is_two_retries(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(429)
     with pytest.raises(RateLimitError):
         make_client().create()
     assert api.calls.call_count == 3
 
 
-def test_backoff_is_exponential_with_jitter_within_bounds(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_backoff_is_exponential_with_jitter_within_bounds(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(500)
     client = make_client(max_retries=6)
     for _ in range(5):
@@ -94,25 +94,25 @@ def test_backoff_is_exponential_with_jitter_within_bounds(make_client: DriverFac
     ],
 )
 def test_retry_after_is_honoured_and_capped(
-    make_client: DriverFactory, api: respx.MockRouter, headers: dict[str, str], expected: float
+    make_client: DriverFactory, api: MockServer, headers: dict[str, str], expected: float
 ) -> None:
-    api.post("/threads").mock(side_effect=in_turn(httpx.Response(429, headers=headers), thread_answer))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.Response(429, headers=headers), thread_answer))
     client = make_client()
     client.create()
     assert client.sleeps == ([expected] if expected else [])
 
 
-def test_retry_after_as_an_http_date(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_retry_after_as_an_http_date(make_client: DriverFactory, api: MockServer) -> None:
     when = email.utils.formatdate(time.time() + 10, usegmt=True)
-    api.post("/threads").mock(side_effect=in_turn(httpx.Response(503, headers={"retry-after": when}), thread_answer))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.Response(503, headers={"retry-after": when}), thread_answer))
     client = make_client()
     client.create()
     assert len(client.sleeps) == 1
     assert 8.0 <= client.sleeps[0] <= 10.0
 
 
-def test_an_unreadable_retry_after_falls_back_to_backoff(make_client: DriverFactory, api: respx.MockRouter) -> None:
-    api.post("/threads").mock(side_effect=in_turn(httpx.Response(503, headers={"retry-after": "soon"}), thread_answer))
+def test_an_unreadable_retry_after_falls_back_to_backoff(make_client: DriverFactory, api: MockServer) -> None:
+    api.post("/threads").mock(side_effect=in_turn(httpx2.Response(503, headers={"retry-after": "soon"}), thread_answer))
     client = make_client()
     client.create()
     assert 0.375 <= client.sleeps[0] <= 0.5
@@ -121,14 +121,14 @@ def test_an_unreadable_retry_after_falls_back_to_backoff(make_client: DriverFact
 @pytest.mark.parametrize(
     "error",
     [
-        httpx.ConnectError("refused"),
-        httpx.ReadError("reset"),
-        httpx.RemoteProtocolError("closed"),
-        httpx.WriteError("x"),
+        httpx2.ConnectError("refused"),
+        httpx2.ReadError("reset"),
+        httpx2.RemoteProtocolError("closed"),
+        httpx2.WriteError("x"),
     ],
 )
 def test_connection_errors_are_retried_then_raised_as_api_connection_error(
-    make_client: DriverFactory, api: respx.MockRouter, error: httpx.TransportError
+    make_client: DriverFactory, api: MockServer, error: httpx2.TransportError
 ) -> None:
     api.post("/threads").mock(side_effect=error)
     client = make_client()
@@ -140,9 +140,9 @@ def test_connection_errors_are_retried_then_raised_as_api_connection_error(
     assert api.calls.call_count == 3
 
 
-@pytest.mark.parametrize("error", [httpx.ReadTimeout("slow"), httpx.ConnectTimeout("slow"), httpx.WriteTimeout("x")])
+@pytest.mark.parametrize("error", [httpx2.ReadTimeout("slow"), httpx2.ConnectTimeout("slow"), httpx2.WriteTimeout("x")])
 def test_timeouts_are_retried_then_raised_as_api_timeout_error(
-    make_client: DriverFactory, api: respx.MockRouter, error: httpx.TimeoutException
+    make_client: DriverFactory, api: MockServer, error: httpx2.TimeoutException
 ) -> None:
     api.post("/threads").mock(side_effect=error)
     with pytest.raises(APITimeoutError):
@@ -151,10 +151,10 @@ def test_timeouts_are_retried_then_raised_as_api_timeout_error(
 
 
 def test_a_lost_response_is_retried_with_the_same_id_and_returns_the_thread(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     # The first attempt reaches the server (and creates the thread), then the connection drops.
-    api.post("/threads").mock(side_effect=in_turn(httpx.ReadError("connection dropped"), thread_answer))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.ReadError("connection dropped"), thread_answer))
     thread = make_client().create(metadata={"user": "u1"})
     first, second = (sent_json(call.request) for call in api.calls)
     assert first == second, "the retry sends the very same body"
@@ -165,11 +165,11 @@ def test_a_lost_response_is_retried_with_the_same_id_and_returns_the_thread(
 
 
 def test_with_supersteps_a_409_after_a_lost_response_fetches_our_thread_without_reapplying(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     # The server re-applies supersteps under "do_nothing", so those attempts send "raise".
-    conflict = httpx.Response(409, json={"detail": "Thread already exists"})
-    api.post("/threads").mock(side_effect=in_turn(httpx.ReadTimeout("lost"), conflict, thread_answer))
+    conflict = httpx2.Response(409, json={"detail": "Thread already exists"})
+    api.post("/threads").mock(side_effect=in_turn(httpx2.ReadTimeout("lost"), conflict, thread_answer))
     client = make_client()
     thread = client.create(supersteps=SUPERSTEPS, graph_id="echo")
     first, second, recovery = (sent_json(call.request) for call in api.calls)
@@ -179,11 +179,11 @@ def test_with_supersteps_a_409_after_a_lost_response_fetches_our_thread_without_
 
 
 def test_a_caller_id_with_raise_says_a_conflict_after_a_lost_response_may_be_its_own(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     thread_id = uuid.uuid4()
     api.post("/threads").mock(
-        side_effect=in_turn(httpx.ReadError("lost"), httpx.Response(409, json={"detail": "exists"}))
+        side_effect=in_turn(httpx2.ReadError("lost"), httpx2.Response(409, json={"detail": "exists"}))
     )
     with pytest.raises(ConflictError) as caught:
         make_client().create(thread_id=thread_id)
@@ -193,28 +193,28 @@ def test_a_caller_id_with_raise_says_a_conflict_after_a_lost_response_may_be_its
     assert [sent_json(call.request)["if_exists"] for call in api.calls] == ["raise", "raise"]
 
 
-def test_a_caller_id_with_do_nothing_is_retried_as_is(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_a_caller_id_with_do_nothing_is_retried_as_is(make_client: DriverFactory, api: MockServer) -> None:
     thread_id = uuid.uuid4()
-    api.post("/threads").mock(side_effect=in_turn(httpx.ReadError("lost"), thread_answer))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.ReadError("lost"), thread_answer))
     thread = make_client().create(thread_id=thread_id, if_exists="do_nothing")
     assert thread.thread_id == thread_id
     assert api.calls.call_count == 2
 
 
 def test_do_nothing_with_supersteps_is_not_resent_after_the_server_may_have_seen_it(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     # Resending would apply the supersteps to the thread a second time.
-    api.post("/threads").mock(side_effect=in_turn(httpx.ReadError("lost"), thread_answer))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.ReadError("lost"), thread_answer))
     with pytest.raises(APIConnectionError):
         make_client().create(thread_id=uuid.uuid4(), if_exists="do_nothing", supersteps=SUPERSTEPS)
     assert api.calls.call_count == 1
 
 
 def test_do_nothing_with_supersteps_is_retried_when_the_server_cannot_have_seen_it(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
-    api.post("/threads").mock(side_effect=in_turn(httpx.ConnectError("refused"), httpx.Response(503), thread_answer))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.ConnectError("refused"), httpx2.Response(503), thread_answer))
     thread_id = uuid.uuid4()
     thread = make_client().create(thread_id=thread_id, if_exists="do_nothing", supersteps=SUPERSTEPS)
     assert thread.thread_id == thread_id

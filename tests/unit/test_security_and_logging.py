@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-import httpx
+import httpx2
 import pytest
-import respx
 
 from langsmith_threads_client import APIStatusError, AsyncThreadsClient, InternalServerError, ThreadsClient
 from langsmith_threads_client._logging import SensitiveHeadersFilter
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import BASE_URL, in_turn, real_thread_body
+from tests.unit.mock_server import MockServer
 
 KEY = "lsv2_sk_0123456789abcdef-secret"
 
@@ -25,10 +25,10 @@ def test_the_key_is_not_in_the_clients_repr_or_str() -> None:
 
 
 def test_the_key_is_in_no_log_record_nor_error(
-    make_client: DriverFactory, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+    make_client: DriverFactory, api: MockServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     api.post("/threads").mock(
-        side_effect=in_turn(httpx.ReadError("drop"), httpx.Response(500, json={"detail": "boom"}))
+        side_effect=in_turn(httpx2.ReadError("drop"), httpx2.Response(500, json={"detail": "boom"}))
     )
     caplog.set_level(logging.DEBUG)
     with pytest.raises(InternalServerError) as caught:
@@ -42,7 +42,7 @@ def test_the_key_is_in_no_log_record_nor_error(
 
 
 def test_one_debug_record_per_attempt_and_nothing_at_info_when_all_goes_well(
-    make_client: DriverFactory, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+    make_client: DriverFactory, api: MockServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     api.post("/threads").respond(200, json=real_thread_body(), headers={"x-request-id": "req-9"})
     caplog.set_level(logging.DEBUG, logger="langsmith_threads_client")
@@ -55,9 +55,9 @@ def test_one_debug_record_per_attempt_and_nothing_at_info_when_all_goes_well(
 
 
 def test_a_retry_logs_each_attempt_and_the_wait(
-    make_client: DriverFactory, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+    make_client: DriverFactory, api: MockServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.post("/threads").mock(side_effect=in_turn(httpx.Response(503), httpx.Response(200, json=real_thread_body())))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.Response(503), httpx2.Response(200, json=real_thread_body())))
     caplog.set_level(logging.DEBUG, logger="langsmith_threads_client")
     make_client().create()
     messages = [record.getMessage() for record in caplog.records if record.name == "langsmith_threads_client"]
@@ -67,7 +67,7 @@ def test_a_retry_logs_each_attempt_and_the_wait(
     assert "attempt 2 of 3" in messages[2]
 
 
-def test_credentials_in_the_base_url_are_not_logged(api: respx.MockRouter, caplog: pytest.LogCaptureFixture) -> None:
+def test_credentials_in_the_base_url_are_not_logged(api: MockServer, caplog: pytest.LogCaptureFixture) -> None:
     api.post("/threads").respond(200, json=real_thread_body())
     caplog.set_level(logging.DEBUG, logger="langsmith_threads_client")
     with ThreadsClient("http://user:hunter2@threads.test", api_key=None) as client:
@@ -84,7 +84,7 @@ def test_the_sensitive_headers_filter_redacts_header_mappings() -> None:
 
 
 def test_a_redirect_to_another_origin_is_not_followed_and_gets_no_key(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     api.post("/threads").respond(307, headers={"location": "http://elsewhere.test/threads"})
     elsewhere = api.post("http://elsewhere.test/threads").respond(200, json=real_thread_body())
@@ -96,7 +96,7 @@ def test_a_redirect_to_another_origin_is_not_followed_and_gets_no_key(
 
 
 def test_a_redirect_to_another_scheme_or_port_is_another_origin(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     for location in ("https://threads.test/threads", "http://threads.test:8080/threads"):
         api.post("/threads").respond(308, headers={"location": location})
@@ -105,7 +105,7 @@ def test_a_redirect_to_another_scheme_or_port_is_another_origin(
     assert api.calls.call_count == 2
 
 
-def test_a_same_origin_redirect_is_followed_with_the_key(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_a_same_origin_redirect_is_followed_with_the_key(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(307, headers={"location": "/v2/threads"})
     moved = api.post("/v2/threads").respond(200, json=real_thread_body())
     make_client(api_key=KEY).create()
@@ -113,10 +113,10 @@ def test_a_same_origin_redirect_is_followed_with_the_key(make_client: DriverFact
     assert moved.calls.last.request.headers["x-api-key"] == KEY
 
 
-def test_a_users_client_that_follows_redirects_still_does_not_take_the_key_away(api: respx.MockRouter) -> None:
+def test_a_users_client_that_follows_redirects_still_does_not_take_the_key_away(api: MockServer) -> None:
     api.post("/threads").respond(307, headers={"location": "http://elsewhere.test/threads"})
     elsewhere = api.post("http://elsewhere.test/threads").respond(200, json=real_thread_body())
-    own = httpx.Client(follow_redirects=True)
+    own = httpx2.Client(follow_redirects=True)
     with ThreadsClient(BASE_URL, api_key=KEY, http_client=own) as client, pytest.raises(APIStatusError):
         client.create_thread()
     assert elsewhere.call_count == 0

@@ -8,12 +8,12 @@ import uuid
 from typing import Any
 
 import pytest
-import respx
 
 from langsmith_threads_client import Command, Send, ThreadCreateTTL, ThreadSuperstepUpdate
 from langsmith_threads_client._generated.models import ThreadCreateSuperstepsItem
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import real_thread_body, sent_json
+from tests.unit.mock_server import MockServer
 
 INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"thread_id": "not-a-uuid"}, ValueError, "thread_id"),
@@ -66,7 +66,7 @@ INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
 @pytest.mark.parametrize(("arguments", "error", "named"), INVALID, ids=[repr(case[0])[:60] for case in INVALID])
 def test_bad_arguments_raise_naming_the_argument_and_send_nothing(
     make_client: DriverFactory,
-    api: respx.MockRouter,
+    api: MockServer,
     arguments: dict[str, Any],
     error: type[Exception],
     named: str,
@@ -78,21 +78,21 @@ def test_bad_arguments_raise_naming_the_argument_and_send_nothing(
     assert route.call_count == 0
 
 
-def created_body(make_client: DriverFactory, api: respx.MockRouter, **arguments: Any) -> dict[str, Any]:
+def created_body(make_client: DriverFactory, api: MockServer, **arguments: Any) -> dict[str, Any]:
     api.post("/threads").respond(200, json=real_thread_body())
     make_client().create(**arguments)
     return sent_json(api.calls.last.request)
 
 
 def test_a_thread_id_in_any_uuid_spelling_is_sent_in_canonical_form(
-    make_client: DriverFactory, api: respx.MockRouter
+    make_client: DriverFactory, api: MockServer
 ) -> None:
     thread_id = uuid.uuid4()
     body = created_body(make_client, api, thread_id=thread_id.hex.upper())
     assert body == {"thread_id": str(thread_id), "if_exists": "raise"}
 
 
-def test_ttl_as_minutes_a_timedelta_a_mapping_or_the_model(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_ttl_as_minutes_a_timedelta_a_mapping_or_the_model(make_client: DriverFactory, api: MockServer) -> None:
     expected = {"strategy": "delete", "ttl": 90.0}
     assert created_body(make_client, api, ttl=90)["ttl"] == expected
     assert created_body(make_client, api, ttl=datetime.timedelta(hours=1.5))["ttl"] == expected
@@ -102,13 +102,13 @@ def test_ttl_as_minutes_a_timedelta_a_mapping_or_the_model(make_client: DriverFa
     assert created_body(make_client, api, ttl=ThreadCreateTTL(ttl=5))["ttl"] == {"strategy": "delete", "ttl": 5.0}
 
 
-def test_graph_id_is_merged_into_metadata(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_graph_id_is_merged_into_metadata(make_client: DriverFactory, api: MockServer) -> None:
     body = created_body(make_client, api, metadata={"user": "u1"}, graph_id="echo")
     assert body["metadata"] == {"user": "u1", "graph_id": "echo"}
     assert created_body(make_client, api, graph_id="echo")["metadata"] == {"graph_id": "echo"}
 
 
-def test_supersteps_as_mappings_or_generated_models(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_supersteps_as_mappings_or_generated_models(make_client: DriverFactory, api: MockServer) -> None:
     as_mappings = [
         {"updates": [{"as_node": "start", "values": {"n": 1}}]},
         {"updates": [{"as_node": "step", "command": {"goto": ["a", {"node": "b", "input": 1}], "resume": None}}]},
@@ -122,11 +122,11 @@ def test_supersteps_as_mappings_or_generated_models(make_client: DriverFactory, 
     assert created_body(make_client, api, supersteps=as_models)["supersteps"] == as_mappings
 
 
-def test_empty_supersteps_send_none(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_empty_supersteps_send_none(make_client: DriverFactory, api: MockServer) -> None:
     body = created_body(make_client, api, supersteps=[], thread_id=uuid.uuid4())
     assert "supersteps" not in body
 
 
-def test_unicode_metadata_is_sent_as_utf8_json(make_client: DriverFactory, api: respx.MockRouter) -> None:
+def test_unicode_metadata_is_sent_as_utf8_json(make_client: DriverFactory, api: MockServer) -> None:
     body = created_body(make_client, api, metadata={"name": "Zoë ☃", "nested": {"list": [1, 2.5, None, True]}})
     assert body["metadata"] == {"name": "Zoë ☃", "nested": {"list": [1, 2.5, None, True]}}
