@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Generic, Literal, Self, TypeVar
@@ -71,15 +73,27 @@ def _check_timeout(timeout: object, name: str) -> httpx2.Timeout:
     return httpx2.Timeout(float(timeout))
 
 
+# The body's own headers: the SDK encodes the JSON body, so only it can say its type and length.
+_BODY_HEADERS = frozenset({"content-type", "content-length"})
+
+
 def _check_headers(headers: object, name: str) -> dict[str, str]:
+    """Headers with lower-case names, so that merging is case-insensitive and each name is sent once."""
     if headers is None:
         return {}
     if not isinstance(headers, Mapping):
         raise TypeError(f"{name} must be a mapping of header names to values, not {type(headers).__name__}")
+    checked: dict[str, str] = {}
     for key, value in headers.items():
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError(f"{name} must map strings to strings, got {key!r}: {value!r}")
-    return dict(headers)
+        lower = key.lower()
+        if lower in _BODY_HEADERS:
+            raise ValueError(f"{name}[{key!r}] is set by the SDK for the JSON body it sends; leave it out")
+        if lower in checked:
+            raise ValueError(f"{name} gives {key!r} twice (header names are case-insensitive)")
+        checked[lower] = value
+    return checked
 
 
 async def _async_sleep(delay: float) -> None:
@@ -104,10 +118,53 @@ def _check_http_client(http_client: object, expected: type[Any]) -> None:
     )
 
 
+# Clients whose connection pool a forked child must not reuse: the parent keeps using the
+# same sockets, so two processes would read each other's responses.
+_CLIENTS: weakref.WeakSet[_BaseThreadsClient[Any]] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for client in list(_CLIENTS):
+        client._forget_inherited_connections()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _running_loop() -> object:
+    """The running event loop (asyncio's, or trio's run token), told apart by identity."""
+    asyncio = sys.modules.get("asyncio")  # not imported: no asyncio loop can be running
+    if asyncio is not None:
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+    trio = sys.modules.get("trio")
+    return None if trio is None else trio.lowlevel.current_trio_token()
+
+
+def _drop_pooled_connections(http: object) -> None:
+    """Forget (without closing) the pooled connections of a user's httpx2 client after fork.
+
+    The SDK cannot replace a client the user owns; httpx2's default transports keep their
+    connections in an httpcore2 pool whose list can be emptied. Other transports are the
+    user's to handle (the SDK's check that a 200 names the thread it asked for remains).
+    """
+    for transport in (getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()):
+        pool = getattr(transport, "_pool", None)
+        connections = getattr(pool, "_connections", None)
+        if isinstance(connections, list):
+            connections.clear()
+
+
 class _BaseThreadsClient(Generic[HttpT]):
     """Everything but I/O: configuration, and turning a create_thread call into a CreateThreadCall."""
 
     _http: HttpT
+    _base_url: httpx2.URL
+    _max_retries: int
+    _timeout: httpx2.Timeout
 
     def __init__(
         self,
@@ -130,28 +187,97 @@ class _BaseThreadsClient(Generic[HttpT]):
         if http_client is not None:
             _check_http_client(http_client, http_client_type)
         key = _resolve_api_key(api_key)
+        client_headers = _check_headers(headers, "headers")
 
-        self.base_url = url
-        self.max_retries = max_retries
+        # Kept for copies: a copy is a new client with the same configuration.
+        self._config: dict[str, Any] = {
+            "api_key": api_key,
+            "headers": headers,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "http_client": http_client,
+        }
+        self._base_url = url
+        self._max_retries = max_retries
         # A user's client keeps its own timeout unless one is given here.
         if timeout is not None:
-            self.timeout = _check_timeout(timeout, "timeout")
+            self._timeout = _check_timeout(timeout, "timeout")
         elif http_client is not None:
-            self.timeout = http_client.timeout
+            self._timeout = http_client.timeout
         else:
-            self.timeout = DEFAULT_TIMEOUT
+            self._timeout = DEFAULT_TIMEOUT
         self._url = url.join(url.path.rstrip("/") + _ENDPOINT_PATH)
         self._origin = origin_of(url)
         self._log_url = str(self._url.copy_with(username=None, password=None, query=None))
-        self._headers = {"user-agent": _USER_AGENT, **_ENDPOINT_HEADERS, **_check_headers(headers, "headers")}
-        self._has_api_key = key is not None
+        # Lowest first: what the SDK derives, then the user's http_client's own headers (httpx2
+        # merges those under each request's), then `headers=`; the body's headers last, they are the SDK's.
+        derived = {"user-agent": _USER_AGENT}
         if key is not None:
-            self._headers["x-api-key"] = key
+            derived["x-api-key"] = key
+        if http_client is not None:
+            derived = {name: value for name, value in derived.items() if name not in http_client.headers}
+        self._headers = {**derived, **client_headers, **_ENDPOINT_HEADERS}
+        self._has_api_key = "x-api-key" in self._headers or (
+            http_client is not None and "x-api-key" in http_client.headers
+        )
         self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else http_client_type(timeout=self.timeout, follow_redirects=False)
+        self._http_client_type: type[HttpT] = http_client_type
+        self._http = http_client if http_client is not None else self._new_http()
+        self._closed = False
+        _CLIENTS.add(self)
+
+    def _new_http(self) -> HttpT:
+        return self._http_client_type(timeout=self._timeout, follow_redirects=False)
+
+    @property
+    def base_url(self) -> httpx2.URL:
+        """The server's URL (read-only: a client's configuration is fixed; make another client to change it)."""
+        return self._base_url
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed attempt is retried (read-only)."""
+        return self._max_retries
+
+    @property
+    def timeout(self) -> httpx2.Timeout:
+        """The timeout of each attempt, unless a call gives its own (read-only)."""
+        return self._timeout
+
+    @property
+    def is_closed(self) -> bool:
+        """True once close()/aclose() ran: the client cannot send any more."""
+        return self._closed
+
+    def _forget_inherited_connections(self) -> None:
+        # In a forked child: the pool's sockets are the parent's too. Drop them without
+        # closing (closing could shut down what the parent still reads) and start afresh.
+        if self._owns_http and not self._closed:
+            self._http = self._new_http()
+        else:
+            _drop_pooled_connections(self._http)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"this {type(self).__name__} is closed; create a new client to send more requests")
+        if self._http.is_closed:
+            raise RuntimeError(
+                f"the http_client given to this {type(self).__name__} is closed; the caller owns it and closed it"
+            )
+
+    def __copy__(self) -> Self:
+        # A shallow copy sharing the pool would break the original when the copy is closed:
+        # a copy is a new client with the same configuration and a pool of its own (a
+        # user's http_client stays the user's, shared, and neither client closes it).
+        return type(self)(str(self._base_url), **self._config)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        return self.__copy__()
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            f"a {type(self).__name__} cannot be pickled (it holds a connection pool); "
+            "pickle its settings and build a client in the other process"
         )
 
     def __repr__(self) -> str:
@@ -182,6 +308,7 @@ class _BaseThreadsClient(Generic[HttpT]):
             supersteps=supersteps,
             graph_id=graph_id,
         )
+        self._check_open()
         return CreateThreadCall(
             prepared,
             method=_ENDPOINT_METHOD,
@@ -189,8 +316,8 @@ class _BaseThreadsClient(Generic[HttpT]):
             origin=self._origin,
             log_url=self._log_url,
             headers=self._headers if headers is None else {**self._headers, **_check_headers(headers, "headers")},
-            timeout=self.timeout if timeout is None else _check_timeout(timeout, "timeout"),
-            max_retries=self.max_retries,
+            timeout=self._timeout if timeout is None else _check_timeout(timeout, "timeout"),
+            max_retries=self._max_retries,
         )
 
 
@@ -260,7 +387,8 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
                 self._sleep(delay)
 
     def close(self) -> None:
-        """Release connections, unless the http_client is the caller's."""
+        """Release connections, unless the http_client is the caller's. Closing twice is harmless."""
+        self._closed = True
         if self._owns_http:
             self._http.close()
 
@@ -301,6 +429,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
             http_client=http_client,
             http_client_type=httpx2.AsyncClient,
         )
+        self._loop: object = None  # the event loop whose connections the pool holds
 
     async def create_thread(
         self,
@@ -315,6 +444,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
         headers: Mapping[str, str] | None = None,
     ) -> Thread:
         """Create a thread; see the README and API.md for every argument and error."""
+        self._check_loop()
         call = self._start(
             thread_id=thread_id,
             metadata=metadata,
@@ -339,9 +469,27 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
             if delay:
                 await self._sleep(delay)
 
+    def _check_loop(self) -> None:
+        # A pool's connections belong to the event loop that opened them; after that loop
+        # ended (a second asyncio.run), using them fails deep inside with "Event loop is closed".
+        loop = _running_loop()
+        if loop is self._loop:
+            return
+        if self._loop is not None:
+            if not self._owns_http:
+                raise RuntimeError(
+                    "this AsyncThreadsClient's http_client was used in another event loop, whose connections "
+                    "cannot serve this one; create the http_client (and the client) inside the loop that uses them"
+                )
+            self._http = self._new_http()  # not closed: its loop is gone, and its sockets with it
+        self._loop = loop
+
     async def aclose(self) -> None:
-        """Release connections, unless the http_client is the caller's."""
+        """Release connections, unless the http_client is the caller's. Closing twice is harmless."""
+        self._closed = True
         if self._owns_http:
+            if self._loop is not None and _running_loop() is not self._loop:
+                return  # its connections belong to an event loop that ended, and went with it
             await self._http.aclose()
 
     async def __aenter__(self) -> Self:

@@ -115,5 +115,14 @@ def thread_or_error(response: httpx2.Response, prepared: PreparedCreate, lost: b
             ) from exc
         parsed = None  # an error status with a body the spec did not foresee: keep it raw
     if isinstance(parsed, Thread):
+        if parsed.thread_id != prepared.thread_id:
+            # Not this call's answer (a connection shared across fork, a confused proxy): never
+            # hand another request's thread to the caller as the one it asked for.
+            raise APIResponseValidationError(
+                f"the server answered 200 with thread {parsed.thread_id}, but the request named "
+                f"{prepared.thread_id}; not returned as this call's thread",
+                response=response,
+                body=_raw_body(response),
+            )
         return parsed
     raise _status_error(response, parsed, prepared, lost)

@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 
 from langsmith_threads_client import (
+    APIResponseValidationError,
     APIStatusError,
     ConflictError,
     SuperstepsError,
+    Thread,
     ThreadCreateTTL,
     ThreadStatus,
     UnprocessableEntityError,
@@ -64,9 +66,12 @@ def test_plain_thread_has_null_values_no_interrupts_and_utc_microsecond_datetime
 
 def test_literal_empty_body_gets_a_server_assigned_uuid7(sdk: SDK, agent_server: AgentServer) -> None:
     # The SDK always sends its own thread_id; strip the body to `{}` to see the server's own answer.
+    # That answer names a thread the request did not, so the SDK refuses it as the call's thread.
     wire = sdk.intercepted(rewrite=lambda body: {})
 
-    thread = wire.create_thread()
+    with pytest.raises(APIResponseValidationError, match="the request named") as caught:
+        wire.create_thread()
+    thread = Thread.from_dict(caught.value.body)
 
     assert wire.sent == [{}]
     assert thread.thread_id.version == 7

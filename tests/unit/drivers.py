@@ -40,6 +40,11 @@ def in_turn(*outcomes: Outcome) -> Callable[[httpx2.Request], httpx2.Response]:
     return answer
 
 
+def thread_answer(request: httpx2.Request) -> httpx2.Response:
+    """What the real server answers to a create that succeeds: a thread with the id it was sent."""
+    return httpx2.Response(200, json=real_thread_body(thread_id=sent_json(request)["thread_id"]))
+
+
 def sent_json(request: httpx2.Request) -> dict[str, Any]:
     body: dict[str, Any] = json.loads(request.content)
     return body

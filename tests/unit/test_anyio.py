@@ -7,7 +7,7 @@ import httpx2
 import pytest
 
 from langsmith_threads_client import AsyncThreadsClient
-from tests.unit.drivers import BASE_URL, in_turn, real_thread_body
+from tests.unit.drivers import BASE_URL, in_turn, thread_answer
 from tests.unit.mock_server import MockServer
 
 
@@ -16,7 +16,7 @@ def test_a_retry_with_retry_after_sleeps_and_succeeds_under(api: MockServer, bac
     api.post("/threads").mock(
         side_effect=in_turn(
             httpx2.Response(503, headers={"retry-after": "0.05"}),
-            httpx2.Response(200, json=real_thread_body()),
+            thread_answer,
         )
     )
 

@@ -11,7 +11,7 @@ import pytest
 
 from langsmith_threads_client import DEFAULT_BASE_URL, NOT_GIVEN, AsyncThreadsClient, ThreadsClient
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import BASE_URL, real_thread_body
+from tests.unit.drivers import BASE_URL, thread_answer
 from tests.unit.mock_server import MockServer
 
 ENV_KEYS = ("LANGGRAPH_API_URL", "LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
@@ -37,14 +37,14 @@ def test_a_base_url_that_is_not_http_is_refused(bad: str) -> None:
 
 
 def test_a_base_url_with_a_path_prefix_keeps_it(api: MockServer) -> None:
-    route = api.post("/prefix/threads").respond(200, json=real_thread_body())
+    route = api.post("/prefix/threads").mock(side_effect=thread_answer)
     with ThreadsClient(f"{BASE_URL}/prefix/", api_key=None) as client:
         client.create_thread()
     assert route.call_count == 1
 
 
 def headers_sent(make_client: DriverFactory, api: MockServer, **kwargs: object) -> httpx2.Headers:
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     per_call = kwargs.pop("call_headers", None)
     make_client(**kwargs).create(headers=per_call)
     return api.calls.last.request.headers
@@ -72,7 +72,7 @@ def test_the_api_key_falls_back_to_the_environment_in_order(
 ) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     make_client(api_key=NOT_GIVEN).create()
     assert api.calls.last.request.headers["x-api-key"] == expected
 
@@ -97,7 +97,7 @@ def test_extra_headers_go_on_every_request_and_per_call_ones_on_that_call(
 def test_the_default_timeout_is_finite_and_a_per_call_timeout_wins(
     make_client: DriverFactory, api: MockServer
 ) -> None:
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     client = make_client()
     client.create()
     default = api.calls.last.request.extensions["timeout"]
@@ -109,7 +109,7 @@ def test_the_default_timeout_is_finite_and_a_per_call_timeout_wins(
 
 
 def test_a_client_level_timeout_applies_to_every_call(make_client: DriverFactory, api: MockServer) -> None:
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     make_client(timeout=7).create()
     assert api.calls.last.request.extensions["timeout"] == httpx2.Timeout(7.0).as_dict()
 
@@ -126,7 +126,7 @@ def test_a_sync_client_refuses_an_async_http_client() -> None:
 
 
 def test_a_users_http_client_is_used_and_left_open(api: MockServer) -> None:
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     own = httpx2.Client(headers={"x-from-user-client": "1"})
     with ThreadsClient(BASE_URL, api_key=None, http_client=own) as client:
         client.create_thread()
@@ -136,7 +136,7 @@ def test_a_users_http_client_is_used_and_left_open(api: MockServer) -> None:
 
 
 async def test_a_users_async_http_client_is_used_and_left_open(api: MockServer) -> None:
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     own = httpx2.AsyncClient()
     async with AsyncThreadsClient(BASE_URL, api_key=None, http_client=own) as client:
         await client.create_thread()
@@ -164,9 +164,7 @@ def test_a_users_timeout_is_kept_unless_one_is_given() -> None:
 
 
 def test_one_sync_client_serves_many_threads_at_once(api: MockServer) -> None:
-    api.post("/threads").mock(
-        side_effect=lambda request: httpx2.Response(200, json=real_thread_body(thread_id=str(uuid.uuid4())))
-    )
+    api.post("/threads").mock(side_effect=thread_answer)
     ids: list[uuid.UUID] = []
     with ThreadsClient(BASE_URL, api_key=None) as client:
 
@@ -185,7 +183,7 @@ def test_one_sync_client_serves_many_threads_at_once(api: MockServer) -> None:
 
 
 async def test_one_async_client_serves_many_tasks_at_once(api: MockServer) -> None:
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     async with AsyncThreadsClient(BASE_URL, api_key=None) as client:
         await asyncio.gather(*(client.create_thread(metadata={"n": n}) for n in range(100)))
     assert api.calls.call_count == 100

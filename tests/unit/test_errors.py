@@ -161,9 +161,20 @@ def test_the_request_id_header_is_carried(make_client: DriverFactory, api: MockS
 def test_a_real_server_body_parses_into_a_thread(make_client: DriverFactory, api: MockServer) -> None:
     body: dict[str, Any] = real_thread_body(status="paused", extra_key={"a": 1})
     api.post("/threads").respond(200, json=body)
-    thread = make_client().create(metadata={"user": "u1"})
+    thread = make_client().create(thread_id=body["thread_id"], metadata={"user": "u1"})
     assert str(thread.thread_id) == body["thread_id"]
     assert thread.values is None
     assert thread.status == "paused"
     assert thread.additional_properties == {"extra_key": {"a": 1}}
     assert thread.created_at.tzinfo is not None
+
+
+def test_a_200_naming_another_thread_is_a_response_validation_error(
+    make_client: DriverFactory, api: MockServer
+) -> None:
+    other = uuid.uuid4()
+    api.post("/threads").respond(200, json=real_thread_body(thread_id=str(other)))
+    with pytest.raises(APIResponseValidationError, match=f"thread {other}") as caught:
+        make_client().create(thread_id=uuid.uuid4())
+    assert caught.value.status_code == 200
+    assert api.calls.call_count == 1

@@ -18,15 +18,10 @@ from langsmith_threads_client import (
 )
 from langsmith_threads_client._retry import MAX_RETRY_AFTER
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import in_turn, real_thread_body, sent_json
+from tests.unit.drivers import in_turn, sent_json, thread_answer
 from tests.unit.mock_server import MockServer
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
-
-
-def thread_answer(request: httpx2.Request) -> httpx2.Response:
-    """What the server answers to a create that succeeds: the thread with the id it was sent."""
-    return httpx2.Response(200, json=real_thread_body(thread_id=sent_json(request)["thread_id"]))
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])

@@ -10,7 +10,7 @@ import pytest
 from langsmith_threads_client import APIStatusError, AsyncThreadsClient, InternalServerError, ThreadsClient
 from langsmith_threads_client._logging import SensitiveHeadersFilter
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import BASE_URL, in_turn, real_thread_body
+from tests.unit.drivers import BASE_URL, in_turn, real_thread_body, thread_answer
 from tests.unit.mock_server import MockServer
 
 KEY = "lsv2_sk_0123456789abcdef-secret"
@@ -44,9 +44,10 @@ def test_the_key_is_in_no_log_record_nor_error(
 def test_one_debug_record_per_attempt_and_nothing_at_info_when_all_goes_well(
     make_client: DriverFactory, api: MockServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.post("/threads").respond(200, json=real_thread_body(), headers={"x-request-id": "req-9"})
+    body = real_thread_body()
+    api.post("/threads").respond(200, json=body, headers={"x-request-id": "req-9"})
     caplog.set_level(logging.DEBUG, logger="langsmith_threads_client")
-    make_client().create()
+    make_client().create(thread_id=body["thread_id"])
     ours = [record for record in caplog.records if record.name == "langsmith_threads_client"]
     assert [record.levelno for record in ours] == [logging.DEBUG]
     message = ours[0].getMessage()
@@ -57,7 +58,7 @@ def test_one_debug_record_per_attempt_and_nothing_at_info_when_all_goes_well(
 def test_a_retry_logs_each_attempt_and_the_wait(
     make_client: DriverFactory, api: MockServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.post("/threads").mock(side_effect=in_turn(httpx2.Response(503), httpx2.Response(200, json=real_thread_body())))
+    api.post("/threads").mock(side_effect=in_turn(httpx2.Response(503), thread_answer))
     caplog.set_level(logging.DEBUG, logger="langsmith_threads_client")
     make_client().create()
     messages = [record.getMessage() for record in caplog.records if record.name == "langsmith_threads_client"]
@@ -68,7 +69,7 @@ def test_a_retry_logs_each_attempt_and_the_wait(
 
 
 def test_credentials_in_the_base_url_are_not_logged(api: MockServer, caplog: pytest.LogCaptureFixture) -> None:
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     caplog.set_level(logging.DEBUG, logger="langsmith_threads_client")
     with ThreadsClient("http://user:hunter2@threads.test", api_key=None) as client:
         client.create_thread()
@@ -87,7 +88,7 @@ def test_a_redirect_to_another_origin_is_not_followed_and_gets_no_key(
     make_client: DriverFactory, api: MockServer
 ) -> None:
     api.post("/threads").respond(307, headers={"location": "http://elsewhere.test/threads"})
-    elsewhere = api.post("http://elsewhere.test/threads").respond(200, json=real_thread_body())
+    elsewhere = api.post("http://elsewhere.test/threads").mock(side_effect=thread_answer)
     with pytest.raises(APIStatusError) as caught:
         make_client(api_key=KEY).create()
     assert caught.value.status_code == 307
@@ -107,7 +108,7 @@ def test_a_redirect_to_another_scheme_or_port_is_another_origin(
 
 def test_a_same_origin_redirect_is_followed_with_the_key(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(307, headers={"location": "/v2/threads"})
-    moved = api.post("/v2/threads").respond(200, json=real_thread_body())
+    moved = api.post("/v2/threads").mock(side_effect=thread_answer)
     make_client(api_key=KEY).create()
     assert moved.call_count == 1
     assert moved.calls.last.request.headers["x-api-key"] == KEY
@@ -115,7 +116,7 @@ def test_a_same_origin_redirect_is_followed_with_the_key(make_client: DriverFact
 
 def test_a_users_client_that_follows_redirects_still_does_not_take_the_key_away(api: MockServer) -> None:
     api.post("/threads").respond(307, headers={"location": "http://elsewhere.test/threads"})
-    elsewhere = api.post("http://elsewhere.test/threads").respond(200, json=real_thread_body())
+    elsewhere = api.post("http://elsewhere.test/threads").mock(side_effect=thread_answer)
     own = httpx2.Client(follow_redirects=True)
     with ThreadsClient(BASE_URL, api_key=KEY, http_client=own) as client, pytest.raises(APIStatusError):
         client.create_thread()

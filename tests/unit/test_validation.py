@@ -12,7 +12,7 @@ import pytest
 from langsmith_threads_client import Command, Send, ThreadCreateTTL, ThreadSuperstepUpdate
 from langsmith_threads_client._generated.models import ThreadCreateSuperstepsItem
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import real_thread_body, sent_json
+from tests.unit.drivers import sent_json, thread_answer
 from tests.unit.mock_server import MockServer
 
 INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
@@ -71,7 +71,7 @@ def test_bad_arguments_raise_naming_the_argument_and_send_nothing(
     error: type[Exception],
     named: str,
 ) -> None:
-    route = api.post("/threads").respond(200, json=real_thread_body())
+    route = api.post("/threads").mock(side_effect=thread_answer)
     with pytest.raises(error) as caught:
         make_client().create(**arguments)
     assert named in str(caught.value)
@@ -79,7 +79,7 @@ def test_bad_arguments_raise_naming_the_argument_and_send_nothing(
 
 
 def created_body(make_client: DriverFactory, api: MockServer, **arguments: Any) -> dict[str, Any]:
-    api.post("/threads").respond(200, json=real_thread_body())
+    api.post("/threads").mock(side_effect=thread_answer)
     make_client().create(**arguments)
     return sent_json(api.calls.last.request)
 
