@@ -47,16 +47,18 @@ code, change one of those inputs and run `scripts/generate`.
 
 
 def pinned_versions() -> dict[str, str]:
-    """The exact versions pyproject.toml's [dev] extra pins, so output is reproducible."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    """The exact versions pyproject.toml's `dev` dependency group pins, so output is reproducible."""
+    groups = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]
     pins: dict[str, str] = {}
-    for requirement in project["optional-dependencies"]["dev"]:
+    for requirement in groups["dev"]:
+        if not isinstance(requirement, str):  # {include-group = ...}: the tools are listed directly
+            continue
         name, sep, pinned = requirement.partition("==")
         if sep and name.strip() in PINNED_TOOLS:
             pins[name.strip()] = pinned.strip()
     missing = set(PINNED_TOOLS) - pins.keys()
     if missing:
-        sys.exit(f"pyproject.toml's [dev] extra must pin {sorted(missing)} with '=='")
+        sys.exit(f"pyproject.toml's `dev` dependency group must pin {sorted(missing)} with '=='")
     return pins
 
 
@@ -65,7 +67,7 @@ def check_tools(pins: dict[str, str]) -> None:
     for name, pinned in pins.items():
         installed = version(name)
         if installed != pinned:
-            sys.exit(f"{name} {installed} is installed but {pinned} is pinned; run: pip install -e '.[dev]'")
+            sys.exit(f"{name} {installed} is installed but {pinned} is pinned; run: pip install -e . --group dev")
     ruff = subprocess.run([bin_dir / "ruff", "--version"], capture_output=True, text=True, check=True)
     if ruff.stdout.split()[-1] != pins["ruff"]:
         sys.exit(f"{bin_dir / 'ruff'} is {ruff.stdout.strip()}, not the pinned {pins['ruff']}")

@@ -2,7 +2,7 @@
 
 Run it with ``scripts/demo`` (which prepares ``.venv`` first) or, inside the venv,
 ``python scripts/demo.py``. It starts ``langgraph dev`` (the open-source Agent Server,
-in memory, offline, graph ``echo`` from ``tests/agent_server/``) on a free local port,
+in memory, offline, graph ``echo`` from ``scripts/agent_server/``) on a free local port,
 creates threads with ``ThreadsClient`` and ``AsyncThreadsClient``, shows the SDK's
 typed errors, prints everything, and stops the server, leaving no process behind.
 """
@@ -32,7 +32,7 @@ from langsmith_threads_client import (  # noqa: E402
     ThreadsClient,
     __version__,
 )
-from tests.agent_server.harness import GRAPH_ID, AgentServer  # noqa: E402
+from scripts.agent_server.harness import GRAPH_ID, AgentServer  # noqa: E402
 
 SOURCE = {"source": "scripts/demo"}
 

@@ -21,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `tests` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.agent_server.harness import GRAPH_ID, AgentServer
+from scripts.agent_server.harness import GRAPH_ID, AgentServer
 
 DEFAULT_OUTDIR = Path(__file__).resolve().parents[1] / "fixtures"
 

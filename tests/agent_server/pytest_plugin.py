@@ -4,11 +4,12 @@ Register it from ``tests/conftest.py``::
 
     pytest_plugins = ["tests.agent_server.pytest_plugin"]
 
-Fixture ``agent_server`` (session scope) starts one :class:`AgentServer`
-(``langgraph dev`` on a free loopback port, in a temporary directory), yields it
-and stops it at the end of the session. When a test that uses it fails, the
-tail of the server log is attached to the report as a section
-("agent server log"), shown by pytest next to the captured output.
+Fixture ``agent_server`` (session scope) starts one :class:`AgentServer` of
+``scripts/agent_server/harness.py`` (``langgraph dev`` on a free loopback port,
+in a temporary directory), yields it and stops it at the end of the session.
+When a test that uses it fails, the tail of the server log is attached to the
+report as a section ("agent server log"), shown by pytest next to the captured
+output.
 
 Environment:
     AGENT_SERVER_STARTUP_TIMEOUT  seconds to wait for ``GET /ok`` (default 60)
@@ -19,12 +20,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.agent_server.harness import AgentServer
+if TYPE_CHECKING:
+    # Imported in the fixture instead: the unit and generated tests (and the sdist, which
+    # does not ship scripts/) must run without the harness and the server stack.
+    from scripts.agent_server.harness import AgentServer
 
-_SERVER_KEY = pytest.StashKey[AgentServer]()
+_SERVER_KEY: pytest.StashKey[AgentServer] = pytest.StashKey()
 
 
 def _log_lines() -> int:
@@ -48,6 +53,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def agent_server(request: pytest.FixtureRequest) -> Iterator[AgentServer]:
     """A running ``langgraph dev`` with graph ``echo``; shared by the session."""
+    from scripts.agent_server.harness import AgentServer
     timeout = float(os.environ.get("AGENT_SERVER_STARTUP_TIMEOUT", "60"))
     server = AgentServer(startup_timeout=timeout)
     server.start()  # raises AgentServerError with the log tail on failure

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.agent_server.harness import AgentServer
+from scripts.agent_server.harness import AgentServer
 from tests.integration.sdk import SDK
 
 

@@ -26,7 +26,7 @@ from langsmith_threads_client import (
     ThreadStatus,
     UnprocessableEntityError,
 )
-from tests.agent_server.harness import AgentServer
+from scripts.agent_server.harness import AgentServer
 from tests.integration.sdk import SDK
 
 HI = {"updates": [{"values": {"messages": ["hi"], "count": 1}, "as_node": "start"}]}

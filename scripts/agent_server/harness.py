@@ -2,7 +2,7 @@
 
 Plain Python, no pytest dependency::
 
-    from tests.agent_server.harness import AgentServer
+    from scripts.agent_server.harness import AgentServer
 
     with AgentServer() as server:
         print(server.base_url)            # http://127.0.0.1:<free port>
@@ -561,7 +561,7 @@ class AgentServer:
         return self.http.post("/threads", json=body, **kwargs)
 
 
-def _main() -> None:  # python -m tests.agent_server.harness: start, print, stop
+def _main() -> None:  # python -m scripts.agent_server.harness: start, print, stop
     with AgentServer() as server:
         print(
             json.dumps(

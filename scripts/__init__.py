@@ -1,0 +1,1 @@
+"""Repository tooling, importable as ``scripts.*`` from the repository root (never shipped)."""
