@@ -12,8 +12,12 @@ from typing import Any, Final, Generic, Literal, Self, TypeVar
 import httpx2
 
 from ._call import CreateThreadCall, origin_of
+from ._config import check_api_key, check_base_url
+from ._config import check_headers as _check_headers
+from ._config import check_timeout as _check_timeout
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread, ThreadCreate
+from ._text import short_repr
 from ._validation import SuperstepArg, TTLArg, prepare_create
 from ._version import __version__
 
@@ -55,31 +59,11 @@ TimeoutArg = float | httpx2.Timeout
 
 def _resolve_api_key(api_key: str | NotGiven | None) -> str | None:
     if isinstance(api_key, NotGiven):
-        return next((os.environ[name] for name in API_KEY_ENV_VARS if os.environ.get(name)), None)
+        source = next((name for name in API_KEY_ENV_VARS if os.environ.get(name)), None)
+        return None if source is None else check_api_key(os.environ[source], source)
     if api_key is not None and not isinstance(api_key, str):
         raise TypeError(f"api_key must be a string or None, not {type(api_key).__name__}")
-    return api_key
-
-
-def _check_timeout(timeout: object, name: str) -> httpx2.Timeout:
-    if isinstance(timeout, httpx2.Timeout):
-        return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-        raise TypeError(f"{name} must be seconds (a number) or an httpx2.Timeout, not {type(timeout).__name__}")
-    if not timeout > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, got {timeout!r}")
-    return httpx2.Timeout(float(timeout))
-
-
-def _check_headers(headers: object, name: str) -> dict[str, str]:
-    if headers is None:
-        return {}
-    if not isinstance(headers, Mapping):
-        raise TypeError(f"{name} must be a mapping of header names to values, not {type(headers).__name__}")
-    for key, value in headers.items():
-        if not isinstance(key, str) or not isinstance(value, str):
-            raise TypeError(f"{name} must map strings to strings, got {key!r}: {value!r}")
-    return dict(headers)
+    return None if api_key is None else check_api_key(api_key, "api_key")
 
 
 async def _async_sleep(delay: float) -> None:
@@ -120,13 +104,14 @@ class _BaseThreadsClient(Generic[HttpT]):
         http_client: HttpT | None,
         http_client_type: type[HttpT],
     ) -> None:
-        url = httpx2.URL(base_url or os.environ.get("LANGGRAPH_API_URL") or DEFAULT_BASE_URL)
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"base_url must be an http(s) URL, got {str(url)!r}")
+        if base_url:
+            url = check_base_url(base_url, "base_url")
+        else:
+            url = check_base_url(os.environ.get("LANGGRAPH_API_URL") or DEFAULT_BASE_URL, "LANGGRAPH_API_URL")
         if isinstance(max_retries, bool) or not isinstance(max_retries, int):
             raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
         if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+            raise ValueError(f"max_retries must be >= 0, got {short_repr(max_retries)}")
         if http_client is not None:
             _check_http_client(http_client, http_client_type)
         key = _resolve_api_key(api_key)
@@ -137,7 +122,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         if timeout is not None:
             self.timeout = _check_timeout(timeout, "timeout")
         elif http_client is not None:
-            self.timeout = http_client.timeout
+            self.timeout = _check_timeout(http_client.timeout, "http_client.timeout")
         else:
             self.timeout = DEFAULT_TIMEOUT
         self._url = url.join(url.path.rstrip("/") + _ENDPOINT_PATH)
