@@ -91,6 +91,9 @@ def _check_http_client(http_client: object, expected: type[Any]) -> None:
 class _BaseThreadsClient(Generic[HttpT]):
     """Everything but I/O: configuration, and turning a create_thread call into a CreateThreadCall."""
 
+    base_url: httpx2.URL
+    max_retries: int
+    timeout: httpx2.Timeout  # per attempt
     _http: HttpT
 
     def __init__(

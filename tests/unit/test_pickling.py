@@ -19,8 +19,11 @@ from langsmith_threads_client import (
     APIStatusError,
     ConflictError,
     SuperstepsError,
+    Thread,
     ThreadsClientError,
 )
+from langsmith_threads_client._generated.types import UNSET
+from tests.unit.drivers import real_thread_body
 from tests.unit.error_cases import CASES, KEY, error_of, raise_case
 
 # What a caller reads from an error; each must come through a round trip unchanged.
@@ -58,14 +61,14 @@ def _assert_same(copied: BaseException, original: ThreadsClientError) -> None:
         assert copied.request.url == original.request.url
 
 
-def _pickled(protocol: int) -> Callable[[ThreadsClientError], Any]:
-    def round_trip(error: ThreadsClientError) -> Any:
-        return pickle.loads(pickle.dumps(error, protocol))
+def _pickled(protocol: int) -> Callable[[Any], Any]:
+    def round_trip(value: Any) -> Any:
+        return pickle.loads(pickle.dumps(value, protocol))
 
     return round_trip
 
 
-ROUND_TRIPS: dict[str, Callable[[ThreadsClientError], Any]] = {
+ROUND_TRIPS: dict[str, Callable[[Any], Any]] = {
     **{f"pickle-{protocol}": _pickled(protocol) for protocol in range(pickle.HIGHEST_PROTOCOL + 1)},
     "copy": copy.copy,
     "deepcopy": copy.deepcopy,
@@ -140,3 +143,13 @@ def test_multiprocessing_pool_apply_returns_the_error_instead_of_hanging() -> No
             result.get(timeout=120)  # without pickling, the result thread dies and get() waits forever
     assert caught.value.thread_id == thread_id
     assert caught.value.thread_created is True
+
+
+@pytest.mark.parametrize("round_trip", sorted(ROUND_TRIPS))
+def test_a_thread_equals_its_copy_and_unset_stays_one_object(round_trip: str) -> None:
+    thread = Thread.from_dict(real_thread_body())
+    assert thread.interrupts is UNSET, "the real server sends no interrupts: the field is UNSET"
+    copied = ROUND_TRIPS[round_trip](thread)
+    assert copied == thread
+    assert copied.interrupts is UNSET
+    assert ROUND_TRIPS[round_trip](UNSET) is UNSET
