@@ -222,7 +222,38 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         timeout: TimeoutArg | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Thread:
-        """Create a thread; see the README and API.md for every argument and error."""
+        """Create a thread on the server (`POST /threads`) and return it.
+
+        Args:
+            thread_id: the new thread's id (a UUID or UUID string). Omitted: the SDK assigns
+                a UUID v7 before the first attempt, so retries cannot create a second thread.
+            metadata: a JSON object stored with the thread.
+            if_exists: "raise" (default) raises ConflictError when `thread_id` exists;
+                "do_nothing" returns the existing thread unchanged (without supersteps).
+            ttl: minutes (a number or timedelta, strategy "delete"), a mapping
+                `{"strategy": ..., "ttl": minutes}` or a ThreadCreateTTL.
+            supersteps: state updates to apply at creation, each `{"updates": [{"as_node":
+                ..., "values": ..., "command": ...}]}`; they need a graph (`graph_id`).
+            graph_id: the graph the thread belongs to, merged into `metadata["graph_id"]`.
+            timeout: seconds or an httpx2.Timeout for each attempt of this call (not the
+                whole call: up to 1 + max_retries attempts with backoff between them).
+            headers: extra headers for this call.
+
+        Returns:
+            The server's Thread.
+
+        Raises:
+            ValueError, TypeError: a bad argument, before anything is sent.
+            ConflictError: 409, the thread exists (and if_exists="raise").
+            SuperstepsError: the thread was created but its supersteps failed.
+            APIStatusError: any other error status (subclasses per status, after retries).
+            APIConnectionError, APITimeoutError: no answer (after retries).
+            APIResponseValidationError: a success status whose body is not a valid Thread.
+
+        Every error raised after the request was built carries `.thread_id`: finish a
+        failed create with `create_thread(thread_id=error.thread_id, if_exists="do_nothing")`
+        (without supersteps; the README's "Finishing a failed create exactly once").
+        """
         call = self._start(
             thread_id=thread_id,
             metadata=metadata,
@@ -302,7 +333,38 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
         timeout: TimeoutArg | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Thread:
-        """Create a thread; see the README and API.md for every argument and error."""
+        """Create a thread on the server (`POST /threads`) and return it.
+
+        Args:
+            thread_id: the new thread's id (a UUID or UUID string). Omitted: the SDK assigns
+                a UUID v7 before the first attempt, so retries cannot create a second thread.
+            metadata: a JSON object stored with the thread.
+            if_exists: "raise" (default) raises ConflictError when `thread_id` exists;
+                "do_nothing" returns the existing thread unchanged (without supersteps).
+            ttl: minutes (a number or timedelta, strategy "delete"), a mapping
+                `{"strategy": ..., "ttl": minutes}` or a ThreadCreateTTL.
+            supersteps: state updates to apply at creation, each `{"updates": [{"as_node":
+                ..., "values": ..., "command": ...}]}`; they need a graph (`graph_id`).
+            graph_id: the graph the thread belongs to, merged into `metadata["graph_id"]`.
+            timeout: seconds or an httpx2.Timeout for each attempt of this call (not the
+                whole call: up to 1 + max_retries attempts with backoff between them).
+            headers: extra headers for this call.
+
+        Returns:
+            The server's Thread.
+
+        Raises:
+            ValueError, TypeError: a bad argument, before anything is sent.
+            ConflictError: 409, the thread exists (and if_exists="raise").
+            SuperstepsError: the thread was created but its supersteps failed.
+            APIStatusError: any other error status (subclasses per status, after retries).
+            APIConnectionError, APITimeoutError: no answer (after retries).
+            APIResponseValidationError: a success status whose body is not a valid Thread.
+
+        Every error raised after the request was built carries `.thread_id`: finish a
+        failed create with `create_thread(thread_id=error.thread_id, if_exists="do_nothing")`
+        (without supersteps; the README's "Finishing a failed create exactly once").
+        """
         call = self._start(
             thread_id=thread_id,
             metadata=metadata,

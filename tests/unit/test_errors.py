@@ -1,4 +1,4 @@
-"""Every status the server may answer maps to the error class API.md names, carrying what it said."""
+"""Every status the server may answer maps to the error class the README names, carrying what it said."""
 
 from __future__ import annotations
 
