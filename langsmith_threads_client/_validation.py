@@ -180,41 +180,44 @@ def _spell(where: str, path: _Path) -> str:
 def _check_json(value: object, where: str) -> None:
     """Only what JSON carries as is: json.dumps would turn a key 1 into "1" and NaN into invalid JSON.
 
-    Iterative, with a nesting limit: a deep value gets this ValueError, not a RecursionError
-    here, in the encoder or on the server.
+    With a nesting limit, so a deep value gets this ValueError, not a RecursionError here,
+    in the encoder or on the server (the recursion below stops at the limit).
     """
-    stack: list[tuple[object, _Path, int]] = [(value, None, 0)]
-    while stack:
-        item, path, depth = stack.pop()
-        if item is None or isinstance(item, str | bool | int):
-            continue
-        if isinstance(item, float):
-            if not math.isfinite(item):
-                raise ValueError(
-                    f"{_spell(where, path)} must be a finite number (JSON has no NaN or Infinity), got {item!r}"
-                )
-            continue
-        if isinstance(item, dict | list | tuple):
-            if depth >= MAX_JSON_DEPTH:
-                raise ValueError(
-                    f"{where} nests deeper than {MAX_JSON_DEPTH} levels of objects and arrays "
-                    f"(at {_spell(where, path)})"
-                )
-            if isinstance(item, dict):
-                for key, child in item.items():
-                    if not isinstance(key, str):
-                        raise TypeError(
-                            f"{_spell(where, path)} keys must be strings (JSON object keys), "
-                            f"got {type(key).__name__} {short_repr(key)}"
-                        )
-                    stack.append((child, (path, key), depth + 1))
-            else:
-                stack.extend((child, (path, index), depth + 1) for index, child in enumerate(item))
-            continue
-        raise TypeError(
-            f"{_spell(where, path)} must be JSON-serialisable (a dict, list, str, number, bool or None), "
-            f"got {type(item).__name__} {short_repr(item)}"
-        )
+    _check_json_at(value, where, None, 0)
+
+
+def _check_json_at(value: object, where: str, path: _Path, depth: int) -> None:
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(
+                f"{_spell(where, path)} must be a finite number (JSON has no NaN or Infinity), got {value!r}"
+            )
+        return
+    if isinstance(value, dict | list | tuple):
+        if depth >= MAX_JSON_DEPTH:
+            raise ValueError(
+                f"{where} nests deeper than {MAX_JSON_DEPTH} levels of objects and arrays (at {_spell(where, path)})"
+            )
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if not isinstance(key, str):
+                    raise TypeError(
+                        f"{_spell(where, path)} keys must be strings (JSON object keys), "
+                        f"got {type(key).__name__} {short_repr(key)}"
+                    )
+                if not (child is None or isinstance(child, str | bool | int)):  # leaves inline: the common case
+                    _check_json_at(child, where, (path, key), depth + 1)
+        else:
+            for index, child in enumerate(value):
+                if not (child is None or isinstance(child, str | bool | int)):
+                    _check_json_at(child, where, (path, index), depth + 1)
+        return
+    raise TypeError(
+        f"{_spell(where, path)} must be JSON-serialisable (a dict, list, str, number, bool or None), "
+        f"got {type(value).__name__} {short_repr(value)}"
+    )
 
 
 def _keys(keys: set[Any]) -> str:
