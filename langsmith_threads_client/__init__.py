@@ -6,6 +6,7 @@ with ThreadsClient(base_url="http://127.0.0.1:2024") as client:
     thread = client.create_thread(metadata={"user": "u1"})
 """
 
+from . import _unset  # noqa: F401  (keeps UNSET one object through copy and pickle)
 from ._aiohttp import DefaultAioHttpClient
 from ._client import (
     DEFAULT_BASE_URL,

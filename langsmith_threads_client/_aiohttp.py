@@ -58,6 +58,7 @@ class DefaultAioHttpClient(httpx2.AsyncClient):
         super().__init__(**kwargs)
 
     async def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
+        """httpx2.AsyncClient.send, with aiohttp's connection errors mapped to the httpx2 error they mean."""
         try:
             return await super().send(request, **kwargs)
         except httpx2.TransportError as exc:

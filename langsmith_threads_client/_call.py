@@ -110,11 +110,14 @@ class CreateThreadCall:
             return self._retry_after(type(exc).__name__, None, reached)
         tries = f"after {self.attempt} attempt{'s' if self.attempt > 1 else ''}"
         request = exc._request  # .request raises when a transport raised without one
+        thread_id = self.prepared.thread_id
         if isinstance(exc, httpx2.TimeoutException):
             raise APITimeoutError(
-                f"{self._method} {self._log_url} timed out {tries}: {exc!r}", request=request
+                f"{self._method} {self._log_url} timed out {tries}: {exc!r}", request=request, thread_id=thread_id
             ) from exc
-        raise APIConnectionError(f"{self._method} {self._log_url} failed {tries}: {exc!r}", request=request) from exc
+        raise APIConnectionError(
+            f"{self._method} {self._log_url} failed {tries}: {exc!r}", request=request, thread_id=thread_id
+        ) from exc
 
     def _may_retry(self, reached: bool) -> bool:
         # A request the server must not see twice is retried only when the failure proves

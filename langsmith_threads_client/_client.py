@@ -14,8 +14,12 @@ from typing import Any, Final, Generic, Literal, Self, TypeVar
 import httpx2
 
 from ._call import CreateThreadCall, origin_of
+from ._config import check_api_key, check_base_url
+from ._config import check_headers as _check_headers
+from ._config import check_timeout as _check_timeout
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread, ThreadCreate
+from ._text import short_repr
 from ._validation import SuperstepArg, TTLArg, prepare_create
 from ._version import __version__
 
@@ -57,43 +61,11 @@ TimeoutArg = float | httpx2.Timeout
 
 def _resolve_api_key(api_key: str | NotGiven | None) -> str | None:
     if isinstance(api_key, NotGiven):
-        return next((os.environ[name] for name in API_KEY_ENV_VARS if os.environ.get(name)), None)
+        source = next((name for name in API_KEY_ENV_VARS if os.environ.get(name)), None)
+        return None if source is None else check_api_key(os.environ[source], source)
     if api_key is not None and not isinstance(api_key, str):
         raise TypeError(f"api_key must be a string or None, not {type(api_key).__name__}")
-    return api_key
-
-
-def _check_timeout(timeout: object, name: str) -> httpx2.Timeout:
-    if isinstance(timeout, httpx2.Timeout):
-        return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-        raise TypeError(f"{name} must be seconds (a number) or an httpx2.Timeout, not {type(timeout).__name__}")
-    if not timeout > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, got {timeout!r}")
-    return httpx2.Timeout(float(timeout))
-
-
-# The body's own headers: the SDK encodes the JSON body, so only it can say its type and length.
-_BODY_HEADERS = frozenset({"content-type", "content-length"})
-
-
-def _check_headers(headers: object, name: str) -> dict[str, str]:
-    """Headers with lower-case names, so that merging is case-insensitive and each name is sent once."""
-    if headers is None:
-        return {}
-    if not isinstance(headers, Mapping):
-        raise TypeError(f"{name} must be a mapping of header names to values, not {type(headers).__name__}")
-    checked: dict[str, str] = {}
-    for key, value in headers.items():
-        if not isinstance(key, str) or not isinstance(value, str):
-            raise TypeError(f"{name} must map strings to strings, got {key!r}: {value!r}")
-        lower = key.lower()
-        if lower in _BODY_HEADERS:
-            raise ValueError(f"{name}[{key!r}] is set by the SDK for the JSON body it sends; leave it out")
-        if lower in checked:
-            raise ValueError(f"{name} gives {key!r} twice (header names are case-insensitive)")
-        checked[lower] = value
-    return checked
+    return None if api_key is None else check_api_key(api_key, "api_key")
 
 
 async def _async_sleep(delay: float) -> None:
@@ -177,13 +149,14 @@ class _BaseThreadsClient(Generic[HttpT]):
         http_client: HttpT | None,
         http_client_type: type[HttpT],
     ) -> None:
-        url = httpx2.URL(base_url or os.environ.get("LANGGRAPH_API_URL") or DEFAULT_BASE_URL)
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"base_url must be an http(s) URL, got {str(url)!r}")
+        if base_url:
+            url = check_base_url(base_url, "base_url")
+        else:
+            url = check_base_url(os.environ.get("LANGGRAPH_API_URL") or DEFAULT_BASE_URL, "LANGGRAPH_API_URL")
         if isinstance(max_retries, bool) or not isinstance(max_retries, int):
             raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
         if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+            raise ValueError(f"max_retries must be >= 0, got {short_repr(max_retries)}")
         if http_client is not None:
             _check_http_client(http_client, http_client_type)
         key = _resolve_api_key(api_key)
@@ -203,7 +176,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         if timeout is not None:
             self._timeout = _check_timeout(timeout, "timeout")
         elif http_client is not None:
-            self._timeout = http_client.timeout
+            self._timeout = _check_timeout(http_client.timeout, "http_client.timeout")
         else:
             self._timeout = DEFAULT_TIMEOUT
         self._url = url.join(url.path.rstrip("/") + _ENDPOINT_PATH)
@@ -361,7 +334,38 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         timeout: TimeoutArg | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Thread:
-        """Create a thread; see the README and API.md for every argument and error."""
+        """Create a thread on the server (`POST /threads`) and return it.
+
+        Args:
+            thread_id: the new thread's id (a UUID or UUID string). Omitted: the SDK assigns
+                a UUID v7 before the first attempt, so retries cannot create a second thread.
+            metadata: a JSON object stored with the thread.
+            if_exists: "raise" (default) raises ConflictError when `thread_id` exists;
+                "do_nothing" returns the existing thread unchanged (without supersteps).
+            ttl: minutes (a number or timedelta, strategy "delete"), a mapping
+                `{"strategy": ..., "ttl": minutes}` or a ThreadCreateTTL.
+            supersteps: state updates to apply at creation, each `{"updates": [{"as_node":
+                ..., "values": ..., "command": ...}]}`; they need a graph (`graph_id`).
+            graph_id: the graph the thread belongs to, merged into `metadata["graph_id"]`.
+            timeout: seconds or an httpx2.Timeout for each attempt of this call (not the
+                whole call: up to 1 + max_retries attempts with backoff between them).
+            headers: extra headers for this call.
+
+        Returns:
+            The server's Thread.
+
+        Raises:
+            ValueError, TypeError: a bad argument, before anything is sent.
+            ConflictError: 409, the thread exists (and if_exists="raise").
+            SuperstepsError: the thread was created but its supersteps failed.
+            APIStatusError: any other error status (subclasses per status, after retries).
+            APIConnectionError, APITimeoutError: no answer (after retries).
+            APIResponseValidationError: a success status whose body is not a valid Thread.
+
+        Every error raised after the request was built carries `.thread_id`: finish a
+        failed create with `create_thread(thread_id=error.thread_id, if_exists="do_nothing")`
+        (without supersteps; the README's "Finishing a failed create exactly once").
+        """
         call = self._start(
             thread_id=thread_id,
             metadata=metadata,
@@ -443,7 +447,38 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
         timeout: TimeoutArg | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Thread:
-        """Create a thread; see the README and API.md for every argument and error."""
+        """Create a thread on the server (`POST /threads`) and return it.
+
+        Args:
+            thread_id: the new thread's id (a UUID or UUID string). Omitted: the SDK assigns
+                a UUID v7 before the first attempt, so retries cannot create a second thread.
+            metadata: a JSON object stored with the thread.
+            if_exists: "raise" (default) raises ConflictError when `thread_id` exists;
+                "do_nothing" returns the existing thread unchanged (without supersteps).
+            ttl: minutes (a number or timedelta, strategy "delete"), a mapping
+                `{"strategy": ..., "ttl": minutes}` or a ThreadCreateTTL.
+            supersteps: state updates to apply at creation, each `{"updates": [{"as_node":
+                ..., "values": ..., "command": ...}]}`; they need a graph (`graph_id`).
+            graph_id: the graph the thread belongs to, merged into `metadata["graph_id"]`.
+            timeout: seconds or an httpx2.Timeout for each attempt of this call (not the
+                whole call: up to 1 + max_retries attempts with backoff between them).
+            headers: extra headers for this call.
+
+        Returns:
+            The server's Thread.
+
+        Raises:
+            ValueError, TypeError: a bad argument, before anything is sent.
+            ConflictError: 409, the thread exists (and if_exists="raise").
+            SuperstepsError: the thread was created but its supersteps failed.
+            APIStatusError: any other error status (subclasses per status, after retries).
+            APIConnectionError, APITimeoutError: no answer (after retries).
+            APIResponseValidationError: a success status whose body is not a valid Thread.
+
+        Every error raised after the request was built carries `.thread_id`: finish a
+        failed create with `create_thread(thread_id=error.thread_id, if_exists="do_nothing")`
+        (without supersteps; the README's "Finishing a failed create exactly once").
+        """
         self._check_loop()
         call = self._start(
             thread_id=thread_id,

@@ -1,7 +1,14 @@
-"""The errors the SDK raises on purpose: one tree, rooted at ThreadsClientError."""
+"""The errors the SDK raises on purpose: one tree, rooted at ThreadsClientError.
+
+Errors cross process boundaries (multiprocessing, concurrent.futures, Celery) by pickling,
+so each one pickles and copies from its plain attributes, and the request and response it
+carries are redacted copies made when it is built: no credential header, no URL userinfo,
+in memory, in `repr` or in the pickled bytes.
+"""
 
 from __future__ import annotations
 
+import copy
 import uuid
 from typing import Any
 
@@ -25,43 +32,117 @@ __all__ = [
 ]
 
 
+# Header values a pickled or printed error must not carry; their names stay, so a reader
+# still sees that a key was sent.
+CREDENTIAL_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie", "set-cookie"})
+REDACTED = "[redacted]"
+
+
+def _redacted_headers(headers: httpx2.Headers) -> httpx2.Headers:
+    # The raw bytes, so a response header that is not ASCII survives the copy as it came.
+    return httpx2.Headers(
+        [
+            (name, REDACTED.encode() if name.decode("latin-1").lower() in CREDENTIAL_HEADERS else value)
+            for name, value in headers.raw
+        ]
+    )
+
+
+def redacted_request(request: httpx2.Request) -> httpx2.Request:
+    """A copy of `request` without credentials: what an error may keep, print and pickle."""
+    # httpx2's own copy protocol: the body kept, the stream and extensions left behind.
+    clone = copy.copy(request)
+    clone.headers = _redacted_headers(request.headers)
+    clone.url = request.url.copy_with(username=None, password=None)
+    return clone
+
+
+def redacted_response(response: httpx2.Response) -> httpx2.Response:
+    """A copy of `response` (read body, status, headers) whose request and headers carry no credentials."""
+    clone = copy.copy(response)
+    clone.headers = _redacted_headers(response.headers)
+    request = response._request  # .request raises when a response was built without one
+    if request is not None:
+        clone.request = redacted_request(request)
+    clone.history = []
+    clone.next_request = None
+    return clone
+
+
+def _rebuild(cls: type[ThreadsClientError], args: tuple[Any, ...]) -> ThreadsClientError:
+    # BaseException.__new__ stores args without running __init__, whose keyword-only
+    # arguments pickle's default (cls(*args)) cannot pass; the state dict then restores the rest.
+    error: ThreadsClientError = cls.__new__(cls, *args)
+    return error
+
+
 class ThreadsClientError(Exception):
-    """Base of every error this SDK raises on purpose."""
+    """Base of every error this SDK raises on purpose.
+
+    `thread_id` is the id the failed call's request named (the SDK's own when it assigned
+    one), so a caller can finish the create; None for an error raised before a request was
+    built. Errors pickle and copy with every attribute (see the module's docstring).
+    """
 
     message: str
+    thread_id: uuid.UUID | None
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, thread_id: uuid.UUID | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.thread_id = thread_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args), self.__dict__)
 
 
 class APIConnectionError(ThreadsClientError):
-    """The server could not be reached, or it dropped the connection (after retries)."""
+    """The server could not be reached, or it dropped the connection (after retries).
+
+    `request` is a redacted copy of the last attempt's request (no credential headers).
+    """
 
     request: httpx2.Request | None
 
-    def __init__(self, message: str = "Connection error.", *, request: httpx2.Request | None = None) -> None:
-        super().__init__(message)
-        self.request = request
+    def __init__(
+        self,
+        message: str = "Connection error.",
+        *,
+        request: httpx2.Request | None = None,
+        thread_id: uuid.UUID | None = None,
+    ) -> None:
+        super().__init__(message, thread_id=thread_id)
+        self.request = None if request is None else redacted_request(request)
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (after retries)."""
 
-    def __init__(self, message: str = "Request timed out.", *, request: httpx2.Request | None = None) -> None:
-        super().__init__(message, request=request)
+    def __init__(
+        self,
+        message: str = "Request timed out.",
+        *,
+        request: httpx2.Request | None = None,
+        thread_id: uuid.UUID | None = None,
+    ) -> None:
+        super().__init__(message, request=request, thread_id=thread_id)
 
 
 class APIResponseValidationError(ThreadsClientError):
-    """A success status whose body is not a valid Thread (not JSON, missing fields, wrong types)."""
+    """A success status whose body is not a valid Thread (not JSON, missing fields, wrong types).
+
+    `response` is a redacted copy of the server's response (no credential headers).
+    """
 
     response: httpx2.Response
     status_code: int
     body: Any
 
-    def __init__(self, message: str, *, response: httpx2.Response, body: Any) -> None:
-        super().__init__(message)
-        self.response = response
+    def __init__(
+        self, message: str, *, response: httpx2.Response, body: Any, thread_id: uuid.UUID | None = None
+    ) -> None:
+        super().__init__(message, thread_id=thread_id)
+        self.response = redacted_response(response)
         self.status_code = response.status_code
         self.body = body
 
@@ -70,7 +151,8 @@ class APIStatusError(ThreadsClientError):
     """The server answered with a status that is not success.
 
     `detail` is the server's own `detail` text (or the raw body when it sent no JSON
-    detail), `body` the decoded JSON body (or text), `response` the httpx response.
+    detail), `body` the decoded JSON body (or text), `response` a redacted copy of the
+    httpx2 response (no credential headers).
     """
 
     response: httpx2.Response
@@ -79,9 +161,17 @@ class APIStatusError(ThreadsClientError):
     body: Any
     request_id: str | None
 
-    def __init__(self, message: str, *, response: httpx2.Response, body: Any, detail: str | None) -> None:
-        super().__init__(message)
-        self.response = response
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx2.Response,
+        body: Any,
+        detail: str | None,
+        thread_id: uuid.UUID | None = None,
+    ) -> None:
+        super().__init__(message, thread_id=thread_id)
+        self.response = redacted_response(response)
         self.status_code = response.status_code
         self.body = body
         self.detail = detail
@@ -126,8 +216,7 @@ class ConflictError(APIStatusError):
         thread_id: uuid.UUID,
         after_lost_response: bool = False,
     ) -> None:
-        super().__init__(message, response=response, body=body, detail=detail)
-        self.thread_id = thread_id
+        super().__init__(message, response=response, body=body, detail=detail, thread_id=thread_id)
         self.after_lost_response = after_lost_response
 
 
@@ -158,6 +247,5 @@ class SuperstepsError(APIStatusError):
     def __init__(
         self, message: str, *, response: httpx2.Response, body: Any, detail: str | None, thread_id: uuid.UUID
     ) -> None:
-        super().__init__(message, response=response, body=body, detail=detail)
-        self.thread_id = thread_id
+        super().__init__(message, response=response, body=body, detail=detail, thread_id=thread_id)
         self.thread_created = True

@@ -19,6 +19,7 @@ class SensitiveHeadersFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record's mapping arguments in place; never drops a record."""
         if isinstance(record.args, Mapping):
             record.args = _redact(record.args)
         elif isinstance(record.args, tuple):

@@ -93,10 +93,14 @@ def _status_error(response: httpx2.Response, parsed: object, prepared: PreparedC
     if 300 <= status < 400:
         location = response.headers.get("location", "?")
         return APIStatusError(
-            f"{summary}: redirect to {location} not followed", response=response, body=body, detail=detail
+            f"{summary}: redirect to {location} not followed",
+            response=response,
+            body=body,
+            detail=detail,
+            thread_id=prepared.thread_id,
         )
     error_class = _STATUS_ERRORS.get(status, InternalServerError if status >= 500 else APIStatusError)
-    return error_class(f"{summary}{said}", response=response, body=body, detail=detail)
+    return error_class(f"{summary}{said}", response=response, body=body, detail=detail, thread_id=prepared.thread_id)
 
 
 def thread_or_error(response: httpx2.Response, prepared: PreparedCreate, lost: bool) -> Thread:
@@ -112,6 +116,7 @@ def thread_or_error(response: httpx2.Response, prepared: PreparedCreate, lost: b
                 f"the server answered 200 but the body is not a valid Thread ({type(exc).__name__}: {exc})",
                 response=response,
                 body=_raw_body(response),
+                thread_id=prepared.thread_id,
             ) from exc
         parsed = None  # an error status with a body the spec did not foresee: keep it raw
     if isinstance(parsed, Thread):
@@ -123,6 +128,7 @@ def thread_or_error(response: httpx2.Response, prepared: PreparedCreate, lost: b
                 f"{prepared.thread_id}; not returned as this call's thread",
                 response=response,
                 body=_raw_body(response),
+                thread_id=prepared.thread_id,
             )
         return parsed
     raise _status_error(response, parsed, prepared, lost)

@@ -27,6 +27,7 @@ from ._generated.models import (
     ThreadSuperstepUpdate,
 )
 from ._generated.types import UNSET, Unset
+from ._text import short_repr
 from ._uuid7 import uuid7
 
 __all__ = ["PreparedCreate", "SuperstepArg", "TTLArg", "prepare_create"]
@@ -42,6 +43,9 @@ _TTL_KEYS = frozenset({"strategy", "ttl"})
 _UPDATE_KEYS = frozenset({"as_node", "values", "command"})
 _DO_NOTHING = _IF_EXISTS["do_nothing"]
 _RAISE = _IF_EXISTS["raise"]
+# Objects and arrays inside each other, the argument itself counted: far beyond real
+# metadata or graph state, and below what the encoder and the server can take.
+MAX_JSON_DEPTH = 100
 # Built once: json.dumps with options builds a new encoder on every call.
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
@@ -118,7 +122,7 @@ def _check_thread_id(value: object) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise ValueError(f"thread_id must be a UUID, got {value!r}") from None
+        raise ValueError(f"thread_id must be a UUID, got {short_repr(value)}") from None
 
 
 def _check_if_exists(value: object) -> ThreadCreateIfExists:
@@ -126,7 +130,7 @@ def _check_if_exists(value: object) -> ThreadCreateIfExists:
         raise TypeError(f"if_exists must be a string, one of {sorted(IF_EXISTS_VALUES)}, not {type(value).__name__}")
     member = _IF_EXISTS.get(value)
     if member is None:
-        raise ValueError(f"if_exists must be one of {sorted(IF_EXISTS_VALUES)}, got {value!r}")
+        raise ValueError(f"if_exists must be one of {sorted(IF_EXISTS_VALUES)}, got {short_repr(value)}")
     return member
 
 
@@ -151,29 +155,73 @@ def _check_metadata(metadata: object, graph_id: object) -> dict[str, Any] | None
             raise ValueError(f"graph_id is not valid Unicode text: {exc}") from None
     result = {} if result is None else result
     if result.setdefault("graph_id", graph_id) != graph_id:
-        raise ValueError(f"graph_id={graph_id!r} disagrees with metadata['graph_id']={result['graph_id']!r}")
+        raise ValueError(
+            f"graph_id={short_repr(graph_id)} disagrees with metadata['graph_id']={short_repr(result['graph_id'])}"
+        )
     return result
 
 
+# A path into a JSON value, built as (parent, key) links: cheap to extend, spelled out
+# only for a message.
+_Path = tuple["_Path | None", object] | None
+
+
+def _spell(where: str, path: _Path) -> str:
+    keys: list[object] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    keys.reverse()
+    if len(keys) > 8:
+        keys = [*keys[:4], ..., *keys[-3:]]
+    return where + "".join("[...]" if key is ... else f"[{short_repr(key, 40)}]" for key in keys)
+
+
 def _check_json(value: object, where: str) -> None:
-    """Only what JSON carries as is: json.dumps would turn a key 1 into "1" and NaN into invalid JSON."""
+    """Only what JSON carries as is: json.dumps would turn a key 1 into "1" and NaN into invalid JSON.
+
+    With a nesting limit, so a deep value gets this ValueError, not a RecursionError here,
+    in the encoder or on the server (the recursion below stops at the limit).
+    """
+    _check_json_at(value, where, None, 0)
+
+
+def _check_json_at(value: object, where: str, path: _Path, depth: int) -> None:
     if value is None or isinstance(value, str | bool | int):
         return
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"{where} must be a finite number (JSON has no NaN or Infinity), got {value!r}")
+            raise ValueError(
+                f"{_spell(where, path)} must be a finite number (JSON has no NaN or Infinity), got {value!r}"
+            )
         return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"{where} keys must be strings (JSON object keys), got {key!r}")
-            _check_json(item, f"{where}[{key!r}]")
+    if isinstance(value, dict | list | tuple):
+        if depth >= MAX_JSON_DEPTH:
+            raise ValueError(
+                f"{where} nests deeper than {MAX_JSON_DEPTH} levels of objects and arrays (at {_spell(where, path)})"
+            )
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if not isinstance(key, str):
+                    raise TypeError(
+                        f"{_spell(where, path)} keys must be strings (JSON object keys), "
+                        f"got {type(key).__name__} {short_repr(key)}"
+                    )
+                if not (child is None or isinstance(child, str | bool | int)):  # leaves inline: the common case
+                    _check_json_at(child, where, (path, key), depth + 1)
+        else:
+            for index, child in enumerate(value):
+                if not (child is None or isinstance(child, str | bool | int)):
+                    _check_json_at(child, where, (path, index), depth + 1)
         return
-    if isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            _check_json(item, f"{where}[{index}]")
-        return
-    raise TypeError(f"{where} must be JSON-serialisable (a dict, list, str, number, bool or None), got {value!r}")
+    raise TypeError(
+        f"{_spell(where, path)} must be JSON-serialisable (a dict, list, str, number, bool or None), "
+        f"got {type(value).__name__} {short_repr(value)}"
+    )
+
+
+def _keys(keys: set[Any]) -> str:
+    return short_repr(sorted(short_repr(key, 40) for key in keys))
 
 
 def _check_ttl_minutes(value: object, name: str) -> float:
@@ -182,13 +230,13 @@ def _check_ttl_minutes(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of minutes, not {type(value).__name__}")
     if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive, finite number of minutes, got {value!r}")
+        raise ValueError(f"{name} must be a positive, finite number of minutes, got {short_repr(value)}")
     return float(value)
 
 
 def _check_ttl_strategy(value: object) -> ThreadCreateTTLStrategy:
     if not isinstance(value, str) or value not in TTL_STRATEGIES:
-        raise ValueError(f"ttl strategy must be one of {sorted(TTL_STRATEGIES)}, got {value!r}")
+        raise ValueError(f"ttl strategy must be one of {sorted(TTL_STRATEGIES)}, got {short_repr(value)}")
     return ThreadCreateTTLStrategy(value)
 
 
@@ -203,7 +251,7 @@ def _check_ttl(ttl: object) -> ThreadCreateTTL | None:
     if isinstance(ttl, Mapping):
         unknown = set(ttl) - _TTL_KEYS
         if unknown:
-            raise ValueError(f"ttl has unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_TTL_KEYS)}")
+            raise ValueError(f"ttl has unknown keys {_keys(unknown)}; allowed: {sorted(_TTL_KEYS)}")
         if "ttl" not in ttl:
             raise ValueError("ttl must give 'ttl', the time-to-live in minutes")
         return ThreadCreateTTL(
@@ -231,10 +279,10 @@ def _check_update(update: object, where: str) -> ThreadSuperstepUpdate:
     if "as_node" not in update:
         raise ValueError(f"{where} is missing 'as_node', the node the update acts as")
     if not isinstance(update["as_node"], str) or not update["as_node"]:
-        raise ValueError(f"{where}['as_node'] must be a non-empty string, got {update['as_node']!r}")
+        raise ValueError(f"{where}['as_node'] must be a non-empty string, got {short_repr(update['as_node'])}")
     unknown = set(update) - _UPDATE_KEYS
     if unknown:
-        raise ValueError(f"{where} has unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_UPDATE_KEYS)}")
+        raise ValueError(f"{where} has unknown keys {_keys(unknown)}; allowed: {sorted(_UPDATE_KEYS)}")
     values = update.get("values")
     if not (
         values is None

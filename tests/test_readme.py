@@ -16,7 +16,7 @@ EXAMPLE_URL = "http://127.0.0.1:2024"
 EXAMPLES = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
 
 # What each example must print (a part of it), in README order.
-EXPECTED = ["idle", "10 threads", "['hi']", "409 True Thread with ID", "7", "64 threads"]
+EXPECTED = ["idle", "10 threads", "['hi']", "409 True Thread with ID", "7", "created once:", "64 threads"]
 
 
 def test_the_readme_has_the_examples_this_test_expects() -> None:

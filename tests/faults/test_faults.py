@@ -6,7 +6,7 @@ DefaultAioHttpClient) and in one id mode, then asks the real server what exists:
 
 * a call that returned produced exactly one thread, with its id and metadata;
 * no call produced two (supersteps were applied once);
-* a call that raised raised the error API.md names, and left at most one thread.
+* a call that raised raised the error the README names, and left at most one thread.
 
 Faults are scripted, not random, so each scenario has one expected outcome.
 ``Retry-After: 0`` and a recording ``_sleep`` keep the matrix fast.

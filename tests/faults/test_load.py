@@ -6,7 +6,7 @@ through a FaultProxy that faults requests at random (seeded) with a mix of kinds
 call carries a unique marker in its metadata, and the run a shared one. Afterwards the
 real server is asked for every thread of the run (paging): no call may have produced two
 threads, every call that returned must find its thread there with its metadata, and a
-call that raised must have raised an error API.md names for these faults.
+call that raised must have raised an error the README names for these faults.
 
 Run with ``-s`` to see the figures; they are also attached to the report as the
 ``load_figures`` user property (``--junitxml``).
@@ -56,7 +56,7 @@ LOAD_FAULTS = (
 # A DELAY must outlast the client's timeout, which must outlast a normal answer at 64 in flight.
 CLIENT_TIMEOUT = 5.0
 PROXY_DELAY = 5.5
-# The errors API.md names for the injected faults, should a call exhaust its retries.
+# The errors the README names for the injected faults, should a call exhaust its retries.
 DOCUMENTED_ERRORS = (APIConnectionError, InternalServerError, RateLimitError)
 # httpx's own async transport is several times slower at 64 in flight than aiohttp's.
 CALLS = {"httpx": 1000, "aiohttp": 2000, "sync-threads": 1000}
@@ -204,7 +204,7 @@ async def test_load_exactly_once(
 def test_load_exactly_once_sync_client_shared_by_threads(
     agent_server: AgentServer, record_property: Callable[[str, object], None]
 ) -> None:
-    """API.md: one sync client is safe to share across threads; the same run on ThreadsClient."""
+    """The README: one sync client is safe to share across threads; the same run on ThreadsClient."""
     transport = "sync-threads"
     calls = CALLS[transport]
     run = uuid.uuid4().hex

@@ -1,4 +1,4 @@
-"""create_thread against the real Agent Server, row by row of API.md's table of its behaviour.
+"""create_thread against the real Agent Server, row by row of its behaviour in tests/agent_server/OBSERVED.md.
 
 Every test runs twice, with ThreadsClient and with AsyncThreadsClient (fixture ``sdk``),
 against one ``langgraph dev`` for the session (fixture ``agent_server``, graph ``echo``:

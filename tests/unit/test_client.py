@@ -1,4 +1,4 @@
-"""The constructor of API.md: base URL, key, headers, timeout, retries, and whose connections are whose."""
+"""The constructor as the README has it: base URL, key, headers, timeout, retries, and whose connections are whose."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every status the server may answer maps to the error class API.md names, carrying what it said."""
+"""Every status the server may answer maps to the error class the README names, carrying what it said."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from langsmith_threads_client import (
 )
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import real_thread_body, sent_json
+from tests.unit.error_cases import CASES, error_of
 from tests.unit.mock_server import MockServer
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
@@ -106,9 +107,7 @@ def test_400_for_supersteps_is_a_superstep_error_on_an_existing_thread(
     assert api.calls.call_count == 1
 
 
-def test_a_multi_line_detail_is_kept_whole_but_said_in_one_line(
-    make_client: DriverFactory, api: MockServer
-) -> None:
+def test_a_multi_line_detail_is_kept_whole_but_said_in_one_line(make_client: DriverFactory, api: MockServer) -> None:
     detail = '[] is not of type "object"\n\nFailed validating "type" in schema["properties"]["metadata"]'
     api.post("/threads").respond(422, json={"detail": detail})
     with pytest.raises(UnprocessableEntityError) as caught:
@@ -174,7 +173,24 @@ def test_a_200_naming_another_thread_is_a_response_validation_error(
 ) -> None:
     other = uuid.uuid4()
     api.post("/threads").respond(200, json=real_thread_body(thread_id=str(other)))
+    named = uuid.uuid4()
     with pytest.raises(APIResponseValidationError, match=f"thread {other}") as caught:
-        make_client().create(thread_id=uuid.uuid4())
+        make_client().create(thread_id=named)
     assert caught.value.status_code == 200
+    assert caught.value.thread_id == named
     assert api.calls.call_count == 1
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["callers-id", "sdk-assigned-id"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_error_after_the_request_was_built_carries_the_thread_id_it_named(case: str, given: bool) -> None:
+    thread_id = uuid.uuid4() if given else None
+    sent: list[httpx2.Request] = []
+    error = error_of(case, thread_id, sent)
+    assert type(error).__name__ == CASES[case][2]
+    named = {uuid.UUID(sent_json(request)["thread_id"]) for request in sent}
+    assert named == {error.thread_id}
+    if given:
+        assert error.thread_id == thread_id
+    else:
+        assert error.thread_id is not None and error.thread_id.version == 7

@@ -1,4 +1,4 @@
-"""Retries as API.md says, and exactly-once creation when a response is lost."""
+"""Retries as the README says, and exactly-once creation when a response is lost."""
 
 from __future__ import annotations
 

@@ -1,0 +1,75 @@
+"""The public types as users meet them: a user-style script under mypy --strict and pyright
+strict, and pyright's type completeness report on the package (100%, checked here so CI
+fails below it).
+
+pyright is the pinned `pyright` package of the dev extra: its wheel carries pyright itself,
+and it runs on the machine's node (never downloading one, nor checking for a newer version).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(__file__).with_name("user_script.py")
+BIN = Path(sys.executable).parent
+
+
+def _pyright(*args: str) -> dict[str, Any]:
+    assert shutil.which("node"), "pyright needs node on PATH (the machine's own; nothing is downloaded)"
+    env = {
+        **os.environ,
+        # `python` on PATH is this environment's, so pyright resolves the installed package.
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYRIGHT_PYTHON_GLOBAL_NODE": "1",
+        "PYRIGHT_PYTHON_NODEJS_WHEEL": "0",
+        "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1",
+    }
+    result = subprocess.run(
+        [BIN / "pyright", "--outputjson", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.stdout.startswith("{"), f"pyright did not run: {result.stdout[:2000]}{result.stderr[:2000]}"
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_the_user_script_passes_mypy_strict() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(SCRIPT)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_user_script_passes_pyright_strict() -> None:
+    assert SCRIPT.read_text().startswith("# pyright: strict\n")
+    report = _pyright(str(SCRIPT))
+    problems = [
+        f"{d['range']['start']['line'] + 1}: {d['message']}"
+        for d in report["generalDiagnostics"]
+        if d["severity"] in ("error", "warning")
+    ]
+    assert not problems, "\n".join(problems)
+    assert report["summary"]["filesAnalyzed"] == 1
+
+
+def test_pyright_type_completeness_of_the_package_is_100_percent() -> None:
+    report = _pyright("--verifytypes", "langsmith_threads_client", "--ignoreexternal")
+    completeness = report["typeCompleteness"]
+    assert completeness["packageRootDirectory"] == str(ROOT / "langsmith_threads_client")
+    ambiguous = [
+        f"{symbol['name']}: {diagnostic['message']}"
+        for symbol in completeness["symbols"]
+        for diagnostic in symbol["diagnostics"]
+        if diagnostic["severity"] == "error"
+    ]
+    assert completeness["completenessScore"] == 1.0, "\n".join(ambiguous)
