@@ -124,6 +124,22 @@ async def test_a_server_that_closes_before_reading_may_have_been_sent(transport:
     assert may_have_reached_server(cause)
 
 
+async def test_a_request_dropped_on_a_reused_connection_is_not_resent_by_the_transport(transport: str) -> None:
+    # aiohttp resends idempotent requests once when a kept-alive connection fails; a POST
+    # must not be (only the SDK decides, knowing whether a second send is safe).
+    async def answer_then_drop(conn: Conn) -> None:
+        await conn.read_request()
+        await conn.send(thread_response())
+        await conn.read_request()  # the second call, on the same connection: closed unanswered
+
+    async with loopback(answer_then_drop) as server, sdk(transport, server.base_url) as client:
+        await client.create_thread()
+        with pytest.raises(APIConnectionError) as caught:
+            await client.create_thread()
+    assert type(caught.value.__cause__) is httpx2.RemoteProtocolError
+    assert len(server.requests) == 2
+
+
 async def test_a_reset_mid_response_is_a_read_error(transport: str) -> None:
     async def reset(conn: Conn) -> None:
         await conn.read_request()
