@@ -152,7 +152,11 @@ class _BaseThreadsClient(Generic[HttpT]):
         if key is not None:
             self._headers["x-api-key"] = key
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else default_http_client(self.timeout)
+        self._use_http(http_client if http_client is not None else default_http_client(self.timeout))
+
+    def _use_http(self, http: HttpT) -> None:
+        """Send every attempt through `http` from now on; its sender is picked here, once."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         # Never the key itself, nor headers (which may carry it).
@@ -223,7 +227,10 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
             http_client_types=(httpx2.Client,),
             default_http_client=lambda timeout: httpx2.Client(timeout=timeout, follow_redirects=False),
         )
-        self._send = httpx_sender(self._http)
+
+    def _use_http(self, http: httpx2.Client) -> None:
+        self._http = http
+        self._send = httpx_sender(http)
 
     def create_thread(
         self,
@@ -306,8 +313,10 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
             http_client_types=(httpx2.AsyncClient, DefaultAioHttpClient),
             default_http_client=lambda timeout: httpx2.AsyncClient(timeout=timeout, follow_redirects=False),
         )
+
+    def _use_http(self, http: httpx2.AsyncClient | DefaultAioHttpClient) -> None:
+        self._http = http
         # The one place the two senders part: aiohttp's session, or httpx2's client.
-        http = self._http
         self._send = http._send if isinstance(http, DefaultAioHttpClient) else httpx_async_sender(http)
 
     async def create_thread(
