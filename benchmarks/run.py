@@ -1,15 +1,17 @@
-"""Benchmark ``POST /threads``: this SDK against the bare-httpx floor and ``langgraph-sdk``.
+"""Benchmark ``POST /threads``: this SDK against bare httpx2 (the floor), bare httpx 0.28, bare aiohttp and
+``langgraph-sdk``.
 
 Starts the canned server (:mod:`benchmarks.server`), then for each round runs every (client, mode) pair in its own
 process (:mod:`benchmarks.runner`), in a fresh shuffled order each round so that machine noise spreads evenly;
 then times cold imports (fresh interpreter, median of several). Reports, per mode, medians over rounds of the
-client's CPU per call (user+sys over the timed calls), wall per call and calls/s, each also as a ratio to the
-floor's median (``httpx``) of the same mode, the canned server's share of the CPU, and the issue's targets.
+client's CPU per call (user+sys over the timed calls), wall per call and calls/s, the CPU and wall also as ratios
+to bare httpx2 (the floor: what the SDK runs on) and to bare httpx 0.28 (the reference the issue's targets name)
+of the same mode, the canned server's share of the CPU, and the issue's targets.
 
-    scripts/bench                      # table, default sizes (about 2.5 minutes on 2 cores)
+    scripts/bench                      # table, default sizes (about 3 minutes on 2 cores)
     scripts/bench --json               # the same, as JSON on stdout
     scripts/bench --save out.json      # table on stdout, JSON to out.json
-    scripts/bench --calls 500 --rounds 3 --modes async64 --clients httpx,sdk-aiohttp
+    scripts/bench --calls 500 --rounds 3 --modes async64 --clients aiohttp,sdk-aiohttp
 """
 
 from __future__ import annotations
@@ -28,22 +30,24 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runner import CLIENTS, CONCURRENCY, FLOOR, MODES, UNAVAILABLE_EXIT, sanitize_environ, supports
+from benchmarks.runner import CLIENTS, CONCURRENCY, FLOOR, LEGACY, MODES, UNAVAILABLE_EXIT, sanitize_environ, supports
 
 ROOT = Path(__file__).resolve().parent.parent
-IMPORT_PACKAGES: tuple[str, ...] = ("httpx", "langgraph_sdk", "langsmith_threads_client")
+IMPORT_PACKAGES: tuple[str, ...] = ("httpx2", "httpx", "langgraph_sdk", "langsmith_threads_client")
 DISTRIBUTIONS: tuple[str, ...] = (
+    "httpx2",
+    "httpcore2",
     "httpx",
     "httpcore",
-    "httpx-aiohttp",
     "aiohttp",
     "langgraph-sdk",
     "orjson",
     "langsmith-threads-client",
 )
 LABELS: dict[str, str] = {
-    "httpx": "httpx (floor)",
-    "httpx-aiohttp": "httpx on aiohttp transport",
+    "httpx2": "httpx2 (floor)",
+    "httpx": "httpx 0.28 (legacy)",
+    "aiohttp": "aiohttp (limit of the aiohttp path)",
     "langgraph-sdk": "langgraph-sdk",
     "sdk": "this SDK",
     "sdk-aiohttp": "this SDK, DefaultAioHttpClient",
@@ -253,8 +257,7 @@ def benchmark(
     seed: int,
     progress: bool,
 ) -> dict[str, Any]:
-    if FLOOR not in clients:
-        clients = [FLOOR, *clients]
+    clients = [FLOOR, LEGACY, *(c for c in clients if c not in (FLOOR, LEGACY))]
     pairs = [(c, m) for m in modes for c in clients if supports(c, m)]
     series: dict[tuple[str, str], Series] = {pair: Series() for pair in pairs}
     unavailable: dict[str, str] = {}
@@ -288,10 +291,11 @@ def benchmark(
 
     results: dict[str, dict[str, Any]] = {}
     for mode in modes:
-        floor = series.get((FLOOR, mode))
-        if floor is None or not floor.samples:
+        floor, legacy = series.get((FLOOR, mode)), series.get((LEGACY, mode))
+        if floor is None or not floor.samples or legacy is None or not legacy.samples:
             continue
         f_cpu, f_wall, f_rate = (floor.median(a) for a in ("cpu_per_call", "wall_per_call", "calls_per_s"))
+        l_cpu, l_wall = (legacy.median(a) for a in ("cpu_per_call", "wall_per_call"))
         results[mode] = {}
         for client in clients:
             s = series.get((client, mode))
@@ -309,6 +313,8 @@ def benchmark(
                 "cpu_ratio": cpu / f_cpu,
                 "wall_ratio": wall / f_wall,
                 "calls_per_s_ratio": rate / f_rate,
+                "cpu_ratio_httpx": cpu / l_cpu,
+                "wall_ratio_httpx": wall / l_wall,
                 "cpu_ratio_paired_median": statistics.median(cpu_ratios),
                 "cpu_ratio_paired_rounds": cpu_ratios,
                 "server_cpu_per_call_us": s.median("server_cpu_per_call") * 1e6,
@@ -332,6 +338,7 @@ def benchmark(
             "concurrency": CONCURRENCY,
             "server_loop": server.loop,
             "floor": FLOOR,
+            "legacy": LEGACY,
             "versions": _versions(),
             "elapsed_s": time.perf_counter() - started,
         },
@@ -348,22 +355,20 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     results: dict[str, dict[str, Any]] = report["results"]
     out: list[dict[str, Any]] = []
 
-    def ratio(client: str, mode: str) -> float | None:
+    def ratio(client: str, mode: str, key: str = "cpu_ratio") -> float | None:
         entry = results.get(mode, {}).get(client)
-        return None if entry is None else float(entry["cpu_ratio"])
+        return None if entry is None else float(entry[key])
 
     for mode in MODES:
-        out.append({"target": f"sdk CPU/call vs floor, {mode}", "value": ratio("sdk", mode), "limit": 1.08})
-    out.append(
-        {"target": "sdk-aiohttp CPU/call vs floor, async64", "value": ratio("sdk-aiohttp", "async64"), "limit": 0.25}
-    )
-    out.append(
-        {"target": "sdk-aiohttp CPU/call vs floor, async", "value": ratio("sdk-aiohttp", "async"), "limit": 0.75}
-    )
+        out.append({"target": f"sdk CPU/call vs httpx2, {mode}", "value": ratio("sdk", mode), "limit": 1.08})
+    legacy_targets = (("sdk", "async64", 0.45), ("sdk-aiohttp", "async64", 0.10), ("sdk-aiohttp", "async", 0.35))
+    for client, mode, limit in legacy_targets:
+        value = ratio(client, mode, "cpu_ratio_httpx")
+        out.append({"target": f"{client} CPU/call vs httpx 0.28, {mode}", "value": value, "limit": limit})
     imports: dict[str, dict[str, Any]] = report["imports"]
-    ours, theirs = imports.get("langsmith_threads_client", {}), imports.get("langgraph_sdk", {})
+    ours, theirs = imports.get("langsmith_threads_client", {}), imports.get("httpx2", {})
     value = ours["median_ms"] / theirs["median_ms"] if "median_ms" in ours and "median_ms" in theirs else None
-    out.append({"target": "import langsmith_threads_client vs langgraph_sdk", "value": value, "limit": 0.5})
+    out.append({"target": "import langsmith_threads_client vs import httpx2", "value": value, "limit": 1.35})
     for t in out:
         t["ok"] = None if t["value"] is None else t["value"] <= t["limit"]
     return out
@@ -380,23 +385,24 @@ def format_table(report: dict[str, Any]) -> str:
     meta = report["meta"]
     lines = [
         f"POST /threads against a canned local server ({meta['server_loop']}); medians of {meta['rounds']} rounds "
-        f"x {meta['calls']} calls; 'x floor' = the ratio to the floor (httpx) of the same mode.",
+        f"x {meta['calls']} calls; 'x httpx2' / 'x httpx' = the ratio to bare httpx2 (the floor) / bare httpx 0.28 "
+        "of the same mode.",
         f"Python {meta['python']} on {meta['platform']}, {meta['cpu_count']} CPUs; "
         + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v),
         "",
     ]
     header = (
-        f"{'client':32} {'CPU/call':>10} {'x floor':>8} {'wall/call':>10} {'x floor':>8} "
-        f"{'calls/s':>8} {'x floor':>8} {'server CPU':>11}"
+        f"{'client':36} {'CPU/call':>10} {'x httpx2':>8} {'x httpx':>8} {'wall/call':>10} {'x httpx2':>8} "
+        f"{'calls/s':>8} {'server CPU':>11}"
     )
     for mode, by_client in report["results"].items():
         lines.append(f"== {mode}: {MODE_LABELS.get(mode, mode)}")
         lines.append(header)
         for client, e in by_client.items():
             lines.append(
-                f"{LABELS.get(client, client):32} {_us(e['cpu_per_call_us']):>10} {e['cpu_ratio']:>7.2f}x "
-                f"{_us(e['wall_per_call_us']):>10} {e['wall_ratio']:>7.2f}x {e['calls_per_s']:>8.0f} "
-                f"{e['calls_per_s_ratio']:>7.2f}x {e['server_cpu_share']:>10.1%}"
+                f"{LABELS.get(client, client):36} {_us(e['cpu_per_call_us']):>10} {e['cpu_ratio']:>7.2f}x "
+                f"{e['cpu_ratio_httpx']:>7.2f}x {_us(e['wall_per_call_us']):>10} {e['wall_ratio']:>7.2f}x "
+                f"{e['calls_per_s']:>8.0f} {e['server_cpu_share']:>10.1%}"
             )
         lines.append("")
     busy = [e["server_core_busy"] for by_client in report["results"].values() for e in by_client.values()]
@@ -441,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         "--clients",
         type=lambda v: _parse_list(v, CLIENTS, "client"),
         default=list(CLIENTS),
-        help=f"comma-separated, from {','.join(CLIENTS)} (default all; the floor, httpx, always runs)",
+        help=f"comma-separated, from {','.join(CLIENTS)} (default all; httpx2 and httpx, the references, always run)",
     )
     parser.add_argument("--import-reps", type=int, default=9, help="cold-import runs per package; 0 skips (default 9)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the per-round order shuffle")

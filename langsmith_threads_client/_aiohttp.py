@@ -1,71 +1,308 @@
-"""DefaultAioHttpClient: an httpx2.AsyncClient on aiohttp's transport (extra `[aiohttp]`).
+"""DefaultAioHttpClient: the SDK's own aiohttp transport (extra `[aiohttp]`).
 
-With many calls in flight, aiohttp's connection handling costs a fraction of the CPU of
-httpx's own transport. aiohttp is imported only when the class is instantiated, so
-`import langsmith_threads_client` stays light without the extra.
+Each attempt's pre-encoded body goes through one aiohttp.ClientSession, with no httpx2
+client on the way: with many calls in flight that layer costs more CPU than aiohttp
+itself. What httpx2's transport promises holds here too: per-attempt timeouts from an
+httpx2.Timeout, TLS verified with httpx2's own SSL context, proxies taken from the
+environment the way httpx2 reads them, connection limits from an httpx2.Limits, no
+redirect followed, a cancelled call never costs a pooled connection, and every aiohttp
+failure is raised as the httpx2.TransportError that says whether the request may have
+reached the server (what retries and exactly-once decide on).
+
+aiohttp (and asyncio with it) is imported when the class is instantiated, so
+`import langsmith_threads_client` stays light, and works without the extra.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx2
 
-from ._client import DEFAULT_TIMEOUT
+from ._config import check_headers
+from ._defaults import DEFAULT_TIMEOUT
+from ._response import RawResponse
+
+if TYPE_CHECKING:
+    import asyncio
+    import ssl
+
+    import aiohttp
+    import yarl
+
+    from ._call import CreateThreadCall
 
 __all__ = ["DefaultAioHttpClient"]
 
 _EXTRA_MISSING = "DefaultAioHttpClient needs the aiohttp extra: pip install 'langsmith-threads-client[aiohttp]'"
+_ASYNCIO_ONLY = (
+    "DefaultAioHttpClient runs on asyncio only (aiohttp does); under trio or another event loop, "
+    "use AsyncThreadsClient without http_client (httpx2 supports it)"
+)
+# httpx2's client defaults (its DEFAULT_LIMITS), so both transports pool alike.
+DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+
+ErrorClasses = tuple[tuple[type[BaseException], type[httpx2.TransportError]], ...]
 
 
-def _httpx_error_classes() -> list[tuple[type[BaseException], type[httpx2.TransportError]]]:
-    """aiohttp's errors, most specific first, to the httpx error that says the same thing.
+def _error_classes(aiohttp: Any) -> ErrorClasses:
+    """aiohttp's failures, most specific first, to the httpx2 error that says the same thing.
 
-    httpx-aiohttp 0.2 maps every aiohttp.ClientConnectionError, a refused connection and a
-    server that hung up included, to httpx2.ConnectTimeout: a timeout that was none, and one
-    that hides whether the request reached the server. Retries and error classes depend on
-    telling these apart, so the client re-maps them by the aiohttp error behind them.
+    The first group proves the request was not sent (no connection was made), so even a
+    request that must not be sent twice is retried; everything after it may have reached
+    the server (see `_retry.may_have_reached_server`).
     """
-    import aiohttp
+    return (
+        # Not sent.
+        (aiohttp.ConnectionTimeoutError, httpx2.ConnectTimeout),  # sock_connect, or waiting for the pool
+        (aiohttp.ClientConnectorError, httpx2.ConnectError),  # refused, DNS, TLS handshake, proxy unreachable
+        (aiohttp.ClientHttpProxyError, httpx2.ProxyError),  # the proxy refused the tunnel
+        (aiohttp.InvalidURL, httpx2.UnsupportedProtocol),
+        (aiohttp.NonHttpUrlClientError, httpx2.UnsupportedProtocol),
+        # Maybe sent.
+        (aiohttp.ServerTimeoutError, httpx2.ReadTimeout),  # sock_read
+        (aiohttp.ServerDisconnectedError, httpx2.RemoteProtocolError),  # closed without (a whole) answer
+        (aiohttp.ClientPayloadError, httpx2.RemoteProtocolError),  # the body broke off
+        (aiohttp.ClientResponseError, httpx2.RemoteProtocolError),  # not an HTTP response
+        (aiohttp.ClientConnectionError, httpx2.ReadError),  # reset, broken pipe, after connecting
+        (TimeoutError, httpx2.ReadTimeout),
+        (OSError, httpx2.ReadError),
+        (aiohttp.ClientError, httpx2.TransportError),
+    )
 
-    return [
-        (aiohttp.ConnectionTimeoutError, httpx2.ConnectTimeout),
-        (aiohttp.ServerTimeoutError, httpx2.ReadTimeout),
-        (aiohttp.ClientConnectorError, httpx2.ConnectError),  # refused, DNS: the request was not sent
-        (aiohttp.ServerDisconnectedError, httpx2.RemoteProtocolError),  # hung up before answering
-        (aiohttp.ClientPayloadError, httpx2.ReadError),  # the body broke off
-        (aiohttp.ClientConnectionError, httpx2.ReadError),  # reset and the like, after sending
-    ]
+
+def _client_timeout(client_timeout: type[aiohttp.ClientTimeout], timeout: httpx2.Timeout) -> aiohttp.ClientTimeout:
+    """httpx2's per-attempt timeouts in aiohttp's terms.
+
+    connect -> sock_connect (the TCP connect and TLS handshake) and aiohttp's `connect`,
+    which also bounds the DNS lookup, as httpx2's does, and the wait for a pooled
+    connection, which never happens: the client's own slots bound that wait by httpx2's
+    pool timeout (see `_acquire`). read -> sock_read (each wait for data, from the end of
+    sending on). aiohttp has no write timeout (a create_thread body leaves in one write),
+    and no total: httpx2 has none either.
+    """
+    connect = timeout.connect
+    return client_timeout(total=None, connect=connect, sock_connect=connect, sock_read=timeout.read)
 
 
-class DefaultAioHttpClient(httpx2.AsyncClient):
-    """`AsyncThreadsClient(http_client=DefaultAioHttpClient())`; keyword arguments go to httpx2.AsyncClient.
+def _environment_proxies() -> list[tuple[Any, str | None]]:
+    """HTTP(S)_PROXY, ALL_PROXY and NO_PROXY as httpx2 reads them: (URL pattern, proxy URL or None), in its order."""
+    # httpx2's own reading, so both transports pick the same proxy for a URL.
+    from httpx2._utils import URLPattern, get_environment_proxies
 
-    The caller owns it: close it with `await client.aclose()` or `async with`.
+    mounts: list[tuple[Any, str | None]] = []
+    for pattern, url in sorted((URLPattern(key), url) for key, url in get_environment_proxies().items()):
+        if url is not None and httpx2.URL(url).scheme not in ("http", "https"):
+            raise ValueError(
+                f"DefaultAioHttpClient: the {httpx2.URL(url).scheme} proxy in the environment is not supported by "
+                "aiohttp; use AsyncThreadsClient without http_client, or trust_env=False"
+            )
+        mounts.append((pattern, url))
+    return mounts
+
+
+def _check_timeout(timeout: object) -> httpx2.Timeout:
+    if isinstance(timeout, httpx2.Timeout):
+        return timeout
+    if timeout is None:
+        return httpx2.Timeout(None)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(f"timeout must be seconds (a number), an httpx2.Timeout or None, not {type(timeout).__name__}")
+    if not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return httpx2.Timeout(float(timeout))
+
+
+class DefaultAioHttpClient:
+    """`AsyncThreadsClient(http_client=DefaultAioHttpClient())`: the SDK's aiohttp transport.
+
+    The arguments mean what they mean to httpx2.AsyncClient: `timeout` (per attempt,
+    overridden by the AsyncThreadsClient's own when given there), `verify` (TLS, on by
+    default), `limits`, `trust_env` (proxies and SSL_CERT_FILE/SSL_CERT_DIR from the
+    environment) and default `headers`. aiohttp keeps idle connections up to
+    `max_connections`; it has no separate keep-alive cap.
+
+    The caller owns it: close it with `await client.aclose()` or `async with`. It runs on
+    asyncio, and on the first event loop it is used on.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    timeout: httpx2.Timeout
+    limits: httpx2.Limits
+    trust_env: bool
+
+    def __init__(
+        self,
+        *,
+        timeout: float | httpx2.Timeout | None = DEFAULT_TIMEOUT,
+        verify: ssl.SSLContext | str | bool = True,
+        limits: httpx2.Limits = DEFAULT_LIMITS,
+        trust_env: bool = True,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         try:
-            import httpx_aiohttp.httpx2 as httpx_aiohttp  # optional dependency
+            import aiohttp  # optional dependency
+            import yarl  # aiohttp's own dependency
         except ImportError as exc:
             raise RuntimeError(_EXTRA_MISSING) from exc
-        self._error_classes = _httpx_error_classes()
-        limits = kwargs.pop("limits", httpx2.Limits())  # httpx's own defaults, as on its transport
-        verify = kwargs.pop("verify", True)
-        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
-        kwargs.setdefault("follow_redirects", False)
-        kwargs.setdefault("transport", httpx_aiohttp.AiohttpTransport(limits=limits, verify=verify))
-        super().__init__(**kwargs)
+        import asyncio  # aiohttp's loop; imported by aiohttp already
 
-    async def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
-        """httpx2.AsyncClient.send, with aiohttp's connection errors mapped to the httpx2 error they mean."""
+        self._running_loop = asyncio.get_running_loop
+        if not isinstance(limits, httpx2.Limits):
+            raise TypeError(f"limits must be an httpx2.Limits, not {type(limits).__name__}")
+        self.timeout = _check_timeout(timeout)
+        self.limits = limits
+        self.trust_env = bool(trust_env)
+        self._aiohttp = aiohttp
+        self._yarl_url = yarl.URL
+        self._errors = _error_classes(aiohttp)
+        self._ssl_context = httpx2.create_ssl_context(verify=verify, trust_env=self.trust_env)
+        self._proxies = _environment_proxies() if self.trust_env else []
+        self._headers = check_headers(headers, "headers")
+        # httpx2 bounds the wait for a connection by the pool timeout and aiohttp cannot
+        # (its `connect` timeout spans the wait and the connect), so calls take one of
+        # max_connections slots first, and aiohttp's own limit (the same) never makes them wait.
+        self._slots: asyncio.Semaphore | None = (
+            asyncio.Semaphore(limits.max_connections) if limits.max_connections else None
+        )
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        # One-entry caches, by identity: an AsyncThreadsClient sends every call to the same
+        # URL object with the same Timeout object, so these are looked up once per client.
+        self._last_url: httpx2.URL | None = None
+        self._last_target: tuple[yarl.URL, yarl.URL | None] | None = None
+        self._last_timeout: httpx2.Timeout | None = None
+        self._last_client_timeout: aiohttp.ClientTimeout | None = None
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"DefaultAioHttpClient({state}, max_connections={self.limits.max_connections})"
+
+    @property
+    def headers(self) -> httpx2.Headers:
+        """The headers sent on every request (under AsyncThreadsClient's own, as httpx2.AsyncClient's are)."""
+        return httpx2.Headers(self._headers)
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
+    @property
+    def follow_redirects(self) -> bool:
+        """Always False: AsyncThreadsClient follows same-origin redirects itself, without leaking the key."""
+        return False
+
+    async def aclose(self) -> None:
+        """Close the connections; the client cannot send afterwards."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    # --- the sender ---------------------------------------------------------------------------
+
+    async def _send(self, call: CreateThreadCall) -> RawResponse:
+        """Send one attempt of `call`; its whole answer, or the httpx2.TransportError it met."""
         try:
-            return await super().send(request, **kwargs)
-        except httpx2.TransportError as exc:
-            cause = exc.__cause__
-            for aiohttp_error, httpx_error in self._error_classes:
-                if isinstance(cause, aiohttp_error):
-                    if type(exc) is httpx_error:
-                        raise
-                    raise httpx_error(str(exc) or repr(cause), request=request) from cause
-            raise
+            loop = self._running_loop()
+        except RuntimeError:
+            raise RuntimeError(_ASYNCIO_ONLY) from None
+        session = self._session if loop is self._loop else None
+        if session is None:
+            session = self._open(loop)
+        url, proxy = self._target(call.url)
+        timeout = call.timeout
+        if timeout is self._last_timeout:
+            client_timeout = self._last_client_timeout
+        else:
+            client_timeout = self._last_client_timeout = _client_timeout(self._aiohttp.ClientTimeout, timeout)
+            self._last_timeout = timeout
+        slots = self._slots
+        if slots is not None:
+            if slots.locked():
+                await self._acquire(slots, call)
+            else:
+                await slots.acquire()  # free: returns without suspending
+        try:
+            response = await session.request(
+                call.method,
+                url,
+                data=call.content,
+                headers=call.headers,
+                allow_redirects=False,
+                timeout=client_timeout,
+                proxy=proxy,
+            )
+            try:
+                content = await response.read()
+            except BaseException:
+                # Cancelled or failed mid-body: this connection must not go back to the pool
+                # half read (aiohttp's read() closes it too; this says so here).
+                response.close()
+                raise
+        except (self._aiohttp.ClientError, OSError) as exc:
+            raise self._transport_error(exc, call) from exc
+        finally:
+            if slots is not None:
+                slots.release()
+        return RawResponse(
+            response.status, response.reason or "", response.headers, response.raw_headers, content, call.request
+        )
+
+    async def _acquire(self, slots: asyncio.Semaphore, call: CreateThreadCall) -> None:
+        """Wait for a free connection slot, at most the pool timeout (then the request was not sent)."""
+        import asyncio
+
+        try:
+            async with asyncio.timeout(call.timeout.pool):
+                await slots.acquire()
+        except TimeoutError:
+            raise httpx2.PoolTimeout(
+                f"no connection free within the pool timeout ({call.timeout.pool} s)", request=call.request()
+            ) from None
+
+    def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("DefaultAioHttpClient is closed")
+        if self._session is not None:
+            raise RuntimeError(
+                "DefaultAioHttpClient is bound to the event loop it first ran on; use one per event loop"
+            )
+        aiohttp = self._aiohttp
+        connector = aiohttp.TCPConnector(
+            limit=self.limits.max_connections or 0,  # 0: no limit, as None is to httpx2
+            keepalive_timeout=self.limits.keepalive_expiry,
+            ssl=self._ssl_context,
+        )
+        # trust_env=False: the proxies were read once above, as httpx2 does; aiohttp's own
+        # trust_env would also read ~/.netrc into an Authorization header, which httpx2 does not.
+        self._session = aiohttp.ClientSession(connector=connector, headers=self._headers, trust_env=False)
+        self._loop = loop
+        return self._session
+
+    def _target(self, url: httpx2.URL) -> tuple[yarl.URL, yarl.URL | None]:
+        """The URL in aiohttp's terms, and the proxy httpx2 would use for it (None: direct)."""
+        if url is self._last_url and self._last_target is not None:
+            return self._last_target
+        proxy = next((proxy for pattern, proxy in self._proxies if pattern.matches(url)), None)
+        target = (
+            self._yarl_url(str(url), encoded=True),  # httpx2 has already percent-encoded it
+            None if proxy is None else self._yarl_url(proxy),
+        )
+        self._last_url, self._last_target = url, target
+        return target
+
+    def _transport_error(self, exc: BaseException, call: CreateThreadCall) -> httpx2.TransportError:
+        error_class = next((error for kind, error in self._errors if isinstance(exc, kind)), httpx2.TransportError)
+        message = str(exc) or type(exc).__name__
+        return error_class(f"{message} ({type(exc).__name__})", request=call.request())

@@ -1,7 +1,7 @@
 """One create_thread call as a small state machine: what to send, and what each outcome means.
 
 No I/O: the sync and async clients run the same loop around it and differ only in how they
-send a request and how they sleep.
+send an attempt (a sender, see `_senders.py`) and how they sleep.
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Mapping
 
 import httpx2
 
 from ._exceptions import APIConnectionError, APITimeoutError
 from ._generated.models import Thread
 from ._logging import logger
-from ._response import thread_or_error
+from ._response import Answer, thread_or_error
 from ._retry import RETRYABLE_STATUSES, is_retryable_error, may_have_reached_server, retry_delay
 from ._validation import PreparedCreate
 
@@ -35,18 +36,18 @@ class CreateThreadCall:
 
     __slots__ = (
         "_attempt_started",
-        "_content",
-        "_headers",
         "_log_url",
         "_max_retries",
-        "_method",
         "_origin",
         "_redirects",
-        "_timeout",
-        "_url",
         "attempt",
+        "content",
+        "headers",
         "lost",
+        "method",
         "prepared",
+        "timeout",
+        "url",
     )
 
     def __init__(
@@ -62,27 +63,34 @@ class CreateThreadCall:
         max_retries: int,
     ) -> None:
         self.prepared = prepared
-        self._content = prepared.content
-        self._method = method
-        self._url = url
+        # What the next attempt sends; a sender reads these (and never changes them).
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.content = prepared.content
+        self.timeout = timeout
         self._origin = origin
         self._log_url = log_url
-        self._headers = headers
-        self._timeout = timeout
         self._max_retries = max_retries
         self._redirects = 0
         self._attempt_started = 0.0
         self.attempt = 0  # attempts sent so far
         self.lost = False  # an earlier attempt may have reached the server and gone unanswered
 
-    def request(self, http: httpx2.Client | httpx2.AsyncClient) -> httpx2.Request:
+    def next_attempt(self) -> None:
+        """Count the attempt about to be sent."""
         self.attempt += 1
         self._attempt_started = time.perf_counter()
-        return http.build_request(
-            self._method, self._url, content=self._content, headers=self._headers, timeout=self._timeout
-        )
 
-    def on_response(self, response: httpx2.Response) -> Thread | float:
+    def request(self, http: httpx2.Client | httpx2.AsyncClient | None = None) -> httpx2.Request:
+        """The attempt as an httpx2.Request: built by `http` (with its own defaults), or on its own."""
+        method, url, headers, content, timeout = self.method, self.url, self.headers, self.content, self.timeout
+        if http is None:
+            extensions = {"timeout": timeout.as_dict()}
+            return httpx2.Request(method, url, headers=headers, content=content, extensions=extensions)
+        return http.build_request(method, url, content=content, headers=headers, timeout=timeout)
+
+    def on_response(self, response: Answer) -> Thread | float:
         """The call's Thread, or the seconds to wait before sending again; raises a final error."""
         status = response.status_code
         self._log_attempt(status, response.headers.get("x-request-id"))
@@ -94,10 +102,10 @@ class CreateThreadCall:
             if self._may_retry(reached):
                 return self._retry_after(str(status), response.headers, reached)
         recover = self.prepared.recover_content
-        if status == 409 and self.lost and recover is not None and self._content is not recover:
+        if status == 409 and self.lost and recover is not None and self.content is not recover:
             # Our own id already exists, so the attempt whose answer was lost created it:
             # fetch that thread (this is the call's answer, not a retry).
-            self._content = recover
+            self.content = recover
             self.attempt -= 1
             return 0.0
         return thread_or_error(response, self.prepared, self.lost)
@@ -113,10 +121,10 @@ class CreateThreadCall:
         thread_id = self.prepared.thread_id
         if isinstance(exc, httpx2.TimeoutException):
             raise APITimeoutError(
-                f"{self._method} {self._log_url} timed out {tries}: {exc!r}", request=request, thread_id=thread_id
+                f"{self.method} {self._log_url} timed out {tries}: {exc!r}", request=request, thread_id=thread_id
             ) from exc
         raise APIConnectionError(
-            f"{self._method} {self._log_url} failed {tries}: {exc!r}", request=request, thread_id=thread_id
+            f"{self.method} {self._log_url} failed {tries}: {exc!r}", request=request, thread_id=thread_id
         ) from exc
 
     def _may_retry(self, reached: bool) -> bool:
@@ -124,25 +132,25 @@ class CreateThreadCall:
         # it was not seen once (a refused connection, a 429 or 503).
         return self.attempt <= self._max_retries and (self.prepared.replay_safe or not reached)
 
-    def _follow(self, response: httpx2.Response) -> bool:
+    def _follow(self, response: Answer) -> bool:
         # httpx drops only Authorization on a cross-origin redirect, not x-api-key, so the
         # SDK never lets httpx follow redirects and follows same-origin ones itself.
         location = response.headers.get("location")
         if location is None or self._redirects >= _MAX_REDIRECTS:
             return False
-        target = self._url.join(location)
+        target = self.url.join(location)
         if origin_of(target) != self._origin:
             return False  # reported as an error: the key must not go to another origin
         self._redirects += 1
-        self._url = target
+        self.url = target
         return True
 
-    def _retry_after(self, failure: str, headers: httpx2.Headers | None, reached: bool) -> float:
+    def _retry_after(self, failure: str, headers: Mapping[str, str] | None, reached: bool) -> float:
         self.lost = self.lost or reached
         delay = retry_delay(self.attempt, headers, random.random(), time.time())
         logger.info(
             "Retrying %s %s in %.2f s after %s (retry %d of %d)",
-            self._method,
+            self.method,
             self._log_url,
             delay,
             failure,
@@ -157,7 +165,7 @@ class CreateThreadCall:
         elapsed_ms = (time.perf_counter() - self._attempt_started) * 1000
         logger.debug(
             "%s %s -> %s in %.1f ms (attempt %d of %d, thread_id %s, request_id %s)",
-            self._method,
+            self.method,
             self._log_url,
             status if exc is None else repr(exc),
             elapsed_ms,

@@ -13,12 +13,15 @@ from typing import Any, Final, Generic, Literal, Self, TypeVar
 
 import httpx2
 
+from ._aiohttp import DefaultAioHttpClient
 from ._call import CreateThreadCall, origin_of
 from ._config import check_api_key, check_base_url
 from ._config import check_headers as _check_headers
 from ._config import check_timeout as _check_timeout
+from ._defaults import DEFAULT_TIMEOUT
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread, ThreadCreate
+from ._senders import AsyncSend, Send, httpx_async_sender, httpx_sender
 from ._text import short_repr
 from ._validation import SuperstepArg, TTLArg, prepare_create
 from ._version import __version__
@@ -45,8 +48,6 @@ NOT_GIVEN: Final = NotGiven()
 
 DEFAULT_BASE_URL = "http://127.0.0.1:2024"
 API_KEY_ENV_VARS = ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
-# Supersteps run graph code on the server, so reads get a generous bound; connecting does not.
-DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 _USER_AGENT = f"langsmith-threads-client/{__version__}"
 # The generated endpoint module is the one place that knows the wire format: path and headers.
@@ -55,7 +56,7 @@ _ENDPOINT_METHOD: str = _WIRE["method"].upper()
 _ENDPOINT_PATH: str = _WIRE["url"]
 _ENDPOINT_HEADERS: dict[str, str] = {name.lower(): value for name, value in _WIRE["headers"].items()}
 
-HttpT = TypeVar("HttpT", httpx2.Client, httpx2.AsyncClient)
+HttpT = TypeVar("HttpT", httpx2.Client, httpx2.AsyncClient | DefaultAioHttpClient)
 TimeoutArg = float | httpx2.Timeout
 
 
@@ -76,18 +77,20 @@ async def _async_sleep(delay: float) -> None:
     await anyio.sleep(delay)
 
 
-def _check_http_client(http_client: object, expected: type[Any]) -> None:
-    if isinstance(http_client, expected):
+def _check_http_client(http_client: object, accepted: tuple[type[Any], ...]) -> None:
+    if isinstance(http_client, accepted):
         return
     module = type(http_client).__module__
     if module == "httpx" or module.startswith("httpx."):
         raise TypeError(
             f"http_client is a legacy httpx.{type(http_client).__name__}; this SDK runs on httpx2, the maintained "
-            f"continuation of httpx: pass the same configuration to httpx2.{expected.__name__}(...) instead"
+            f"continuation of httpx: pass the same configuration to httpx2.{accepted[0].__name__}(...) instead"
         )
-    raise TypeError(
-        f"http_client must be an {expected.__module__}.{expected.__qualname__}, not {type(http_client).__name__}"
+    names = " or a ".join(
+        f"{kind.__module__}.{kind.__qualname__}" if kind.__module__.startswith("httpx2") else kind.__qualname__
+        for kind in accepted
     )
+    raise TypeError(f"http_client must be an {names}, not {type(http_client).__name__}")
 
 
 # Clients whose connection pool a forked child must not reuse: the parent keeps using the
@@ -147,7 +150,8 @@ class _BaseThreadsClient(Generic[HttpT]):
         timeout: TimeoutArg | None,
         max_retries: int,
         http_client: HttpT | None,
-        http_client_type: type[HttpT],
+        http_client_types: tuple[type[Any], ...],
+        default_http_client: Callable[[httpx2.Timeout], HttpT],
     ) -> None:
         if base_url:
             url = check_base_url(base_url, "base_url")
@@ -158,7 +162,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {short_repr(max_retries)}")
         if http_client is not None:
-            _check_http_client(http_client, http_client_type)
+            _check_http_client(http_client, http_client_types)
         key = _resolve_api_key(api_key)
         client_headers = _check_headers(headers, "headers")
 
@@ -194,13 +198,17 @@ class _BaseThreadsClient(Generic[HttpT]):
             http_client is not None and "x-api-key" in http_client.headers
         )
         self._owns_http = http_client is None
-        self._http_client_type: type[HttpT] = http_client_type
-        self._http = http_client if http_client is not None else self._new_http()
+        self._default_http_client: Callable[[httpx2.Timeout], HttpT] = default_http_client
+        self._use_http(http_client if http_client is not None else self._new_http())
         self._closed = False
         _CLIENTS.add(self)
 
     def _new_http(self) -> HttpT:
-        return self._http_client_type(timeout=self._timeout, follow_redirects=False)
+        return self._default_http_client(self._timeout)
+
+    def _use_http(self, http: HttpT) -> None:
+        """Send every attempt through `http` from now on; its sender is picked here, once."""
+        raise NotImplementedError
 
     @property
     def base_url(self) -> httpx2.URL:
@@ -226,7 +234,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         # In a forked child: the pool's sockets are the parent's too. Drop them without
         # closing (closing could shut down what the parent still reads) and start afresh.
         if self._owns_http and not self._closed:
-            self._http = self._new_http()
+            self._use_http(self._new_http())
         else:
             _drop_pooled_connections(self._http)
 
@@ -301,6 +309,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
     """
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
+    _send: Send
 
     def __init__(
         self,
@@ -319,8 +328,13 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            http_client_type=httpx2.Client,
+            http_client_types=(httpx2.Client,),
+            default_http_client=lambda timeout: httpx2.Client(timeout=timeout, follow_redirects=False),
         )
+
+    def _use_http(self, http: httpx2.Client) -> None:
+        self._http = http
+        self._send = httpx_sender(http)
 
     def create_thread(
         self,
@@ -377,9 +391,9 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
             headers=headers,
         )
         while True:
-            request = call.request(self._http)
+            call.next_attempt()
             try:
-                response = self._http.send(request, follow_redirects=False)
+                response = self._send(call)
             except httpx2.TransportError as exc:
                 delay = call.on_error(exc)
             else:
@@ -405,7 +419,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         self.close()
 
 
-class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
+class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpClient]):
     """Creates threads on a LangGraph Agent Server. Safe to share across tasks of one event loop.
 
     `http_client`, when given, stays the caller's: aclose() leaves it open. For many calls in
@@ -413,6 +427,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
     """
 
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(_async_sleep)
+    _send: AsyncSend
 
     def __init__(
         self,
@@ -422,7 +437,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
         headers: Mapping[str, str] | None = None,
         timeout: TimeoutArg | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx2.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | DefaultAioHttpClient | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -431,9 +446,15 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            http_client_type=httpx2.AsyncClient,
+            http_client_types=(httpx2.AsyncClient, DefaultAioHttpClient),
+            default_http_client=lambda timeout: httpx2.AsyncClient(timeout=timeout, follow_redirects=False),
         )
         self._loop: object = None  # the event loop whose connections the pool holds
+
+    def _use_http(self, http: httpx2.AsyncClient | DefaultAioHttpClient) -> None:
+        self._http = http
+        # The one place the two senders part: aiohttp's session, or httpx2's client.
+        self._send = http._send if isinstance(http, DefaultAioHttpClient) else httpx_async_sender(http)
 
     async def create_thread(
         self,
@@ -491,9 +512,9 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
             headers=headers,
         )
         while True:
-            request = call.request(self._http)
+            call.next_attempt()
             try:
-                response = await self._http.send(request, follow_redirects=False)
+                response = await self._send(call)
             except httpx2.TransportError as exc:
                 delay = call.on_error(exc)
             else:
@@ -516,7 +537,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
                     "this AsyncThreadsClient's http_client was used in another event loop, whose connections "
                     "cannot serve this one; create the http_client (and the client) inside the loop that uses them"
                 )
-            self._http = self._new_http()  # not closed: its loop is gone, and its sockets with it
+            self._use_http(self._new_http())  # not closed: its loop is gone, and its sockets with it
         self._loop = loop
 
     async def aclose(self) -> None:

@@ -66,6 +66,10 @@ def redacted_response(response: httpx2.Response) -> httpx2.Response:
         clone.request = redacted_request(request)
     clone.history = []
     clone.next_request = None
+    # The copy protocol leaves extensions behind; the server's own reason phrase is worth keeping.
+    reason = response.extensions.get("reason_phrase")
+    if isinstance(reason, bytes):
+        clone.extensions = {"reason_phrase": reason}
     return clone
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import httpx2
 
@@ -34,15 +35,15 @@ def is_retryable_error(exc: httpx2.TransportError) -> bool:
 def may_have_reached_server(failure: httpx2.TransportError | int) -> bool:
     """Could the failed attempt (an error, or a retryable status) have created the thread?
 
-    Only a failure to connect proves it did not. (httpx-aiohttp 0.2 reports a dropped
-    connection as ConnectTimeout; DefaultAioHttpClient maps it back to what it was.)
+    Only a failure to connect proves it did not (DefaultAioHttpClient raises aiohttp's
+    failures as the httpx2 errors that say the same).
     """
     if isinstance(failure, int):
         return failure not in _NOT_PROCESSED_STATUSES
     return not isinstance(failure, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)
 
 
-def _retry_after_seconds(headers: httpx2.Headers, now: float) -> float | None:
+def _retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:
     """The server's wait, from `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date."""
     milliseconds = headers.get("retry-after-ms")
     if milliseconds is not None:
@@ -65,7 +66,7 @@ def _retry_after_seconds(headers: httpx2.Headers, now: float) -> float | None:
     return float(email.utils.mktime_tz(parsed)) - now
 
 
-def retry_delay(retry_number: int, headers: httpx2.Headers | None, jitter: float, now: float) -> float:
+def retry_delay(retry_number: int, headers: Mapping[str, str] | None, jitter: float, now: float) -> float:
     """Seconds to wait before retry number `retry_number` (1-based).
 
     `jitter` is a random fraction in [0, 1) that shortens the exponential backoff by up

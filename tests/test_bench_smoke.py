@@ -12,12 +12,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 EXPECTED: dict[str, tuple[str, ...]] = {
-    "sync": ("httpx", "langgraph-sdk", "sdk"),
-    "async": ("httpx", "httpx-aiohttp", "langgraph-sdk", "sdk", "sdk-aiohttp"),
-    "async64": ("httpx", "httpx-aiohttp", "langgraph-sdk", "sdk", "sdk-aiohttp"),
+    "sync": ("httpx2", "httpx", "langgraph-sdk", "sdk"),
+    "async": ("httpx2", "httpx", "aiohttp", "langgraph-sdk", "sdk", "sdk-aiohttp"),
+    "async64": ("httpx2", "httpx", "aiohttp", "langgraph-sdk", "sdk", "sdk-aiohttp"),
 }
-POSITIVE = ("cpu_per_call_us", "wall_per_call_us", "calls_per_s", "cpu_ratio", "wall_ratio", "calls_per_s_ratio")
-IMPORTS = ("httpx", "langgraph_sdk", "langsmith_threads_client")
+POSITIVE = (
+    "cpu_per_call_us",
+    "wall_per_call_us",
+    "calls_per_s",
+    "cpu_ratio",
+    "wall_ratio",
+    "calls_per_s_ratio",
+    "cpu_ratio_httpx",
+    "wall_ratio_httpx",
+)
+IMPORTS = ("httpx2", "httpx", "langgraph_sdk", "langsmith_threads_client")
 
 
 def _run_bench(*args: str) -> subprocess.CompletedProcess[str]:
@@ -52,7 +61,8 @@ def test_bench_json_has_every_client_and_mode() -> None:
             assert entry["server_cpu_share"] >= 0
             # Exactly one request per call: nothing retried, nothing lost.
             assert entry["server_requests_per_call"] == 1, (mode, client)
-        assert results[mode]["httpx"]["cpu_ratio"] == 1.0
+        assert results[mode]["httpx2"]["cpu_ratio"] == 1.0
+        assert results[mode]["httpx"]["cpu_ratio_httpx"] == 1.0
 
     for name in IMPORTS:
         assert report["imports"][name]["median_ms"] > 0, name
@@ -64,5 +74,6 @@ def test_bench_table() -> None:
         "--calls", "5", "--rounds", "1", "--warmup", "1", "--import-reps", "0", "--modes", "sync", "--clients", "sdk"
     )
     assert proc.returncode == 0, proc.stderr
-    assert "httpx (floor)" in proc.stdout
+    assert "httpx2 (floor)" in proc.stdout
+    assert "httpx 0.28 (legacy)" in proc.stdout
     assert "this SDK" in proc.stdout

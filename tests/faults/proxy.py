@@ -24,8 +24,8 @@ kind                        forwarded  what the client sees
 ``DROP_AFTER_FORWARD``      yes        the connection closes, no response
 ``DELAY``                   yes        the response only after ``delay`` seconds (past the
                                        client's timeout)
-``STATUS_503``              no         ``503`` with ``Retry-After: 0``
-``STATUS_429``              no         ``429`` with ``Retry-After: 0``
+``STATUS_503``              no         ``503`` with ``Retry-After: 0`` (``retry_after``)
+``STATUS_429``              no         ``429`` with ``Retry-After: 0`` (``retry_after``)
 ``STATUS_502``              yes        ``502`` (a gateway that lost the server's answer)
 ``RESET_MID_RESPONSE``      yes        status line, headers and half the body, then RST
 ``TRUNCATED_BODY``          yes        the upstream status and headers (its Content-Length)
@@ -252,6 +252,7 @@ class FaultProxy:
         kinds: Iterable[Fault] = (),
         seed: int = 0,
         delay: float = 1.0,
+        retry_after: str = "0",
         host: str = "127.0.0.1",
         stop_timeout: float = 10.0,
     ) -> None:
@@ -268,6 +269,7 @@ class FaultProxy:
         if rate and not self.kinds:
             raise ValueError("a fault rate needs the fault kinds to draw from")
         self.delay = delay
+        self.retry_after = retry_after
         self.host = host
         self.port: int | None = None
         self.stop_timeout = stop_timeout
@@ -487,7 +489,9 @@ class FaultProxy:
         else:
             status = 502  # DROP_BEFORE_FORWARD never writes it
         body = f'{{"detail":"injected {status}"}}'.encode()
-        return _Response(status, REASONS[status], [("content-type", "application/json"), ("retry-after", "0")], body)
+        return _Response(
+            status, REASONS[status], [("content-type", "application/json"), ("retry-after", self.retry_after)], body
+        )
 
     def _record(self, request: _Request, kind: str, upstream: _Response | None) -> None:
         record = RequestRecord(

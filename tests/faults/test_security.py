@@ -222,29 +222,23 @@ def test_tls_verification_on_by_default_sync() -> None:
 
 async def test_tls_verification_on_by_default_async() -> None:
     async with AsyncThreadsClient("https://agent.example.invalid") as client:
+        assert isinstance(client._http, httpx2.AsyncClient)
         _assert_verifies(_httpx_transport_context(client._http), "AsyncThreadsClient")
 
 
 async def test_tls_verification_on_by_default_aiohttp() -> None:
     import aiohttp
-    from httpx_aiohttp.httpx2 import AiohttpTransport
 
     http = DefaultAioHttpClient()
     try:
-        transport = http._transport
-        assert isinstance(transport, AiohttpTransport)
-        _assert_verifies(transport.ssl_context, "DefaultAioHttpClient transport")
-        session = transport.get_client()  # what the transport will use on its first request
-        try:
+        _assert_verifies(http._ssl_context, "DefaultAioHttpClient")
+        async with AsyncThreadsClient("https://agent.example.invalid", http_client=http) as client:
+            assert client._http is http
+            session = http._open(asyncio.get_running_loop())  # what its first request will use
             connector = session.connector
             assert isinstance(connector, aiohttp.TCPConnector)
             ssl_setting = connector._ssl
             assert isinstance(ssl_setting, ssl.SSLContext), f"connector ssl={ssl_setting!r}"
             _assert_verifies(ssl_setting, "DefaultAioHttpClient connector")
-        finally:
-            await session.close()
-        async with AsyncThreadsClient("https://agent.example.invalid", http_client=http) as client:
-            assert client._http is http
     finally:
         await http.aclose()
-    await asyncio.sleep(0)

@@ -1,8 +1,9 @@
 """Fixtures for the integration tests: the SDK against the real Agent Server.
 
-``sdk`` runs each test twice, with ThreadsClient and with AsyncThreadsClient, behind one
-synchronous face (see ``sdk.py``), so every test reads once, like the contract, and
-proves it for both clients. ``marker`` is metadata unique to the test.
+``sdk`` runs each test three times, with ThreadsClient, AsyncThreadsClient and
+AsyncThreadsClient on DefaultAioHttpClient, behind one synchronous face (see ``sdk.py``),
+so every test reads once, like the contract, and proves it for both clients and both
+async transports. ``marker`` is metadata unique to the test.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from scripts.agent_server.harness import AgentServer
 from tests.integration.sdk import SDK
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async", "aiohttp"])
 def sdk(request: pytest.FixtureRequest, agent_server: AgentServer) -> Iterator[SDK]:
     """The SDK against the session's real Agent Server; closed (connections released) after the test."""
     with contextlib.ExitStack() as stack:

@@ -1,7 +1,8 @@
 """ThreadsClient and AsyncThreadsClient behind one synchronous face, for the integration tests.
 
 ``SDK(kind, base_url, stack)`` is ThreadsClient (``"sync"``) or AsyncThreadsClient
-(``"async"``) on ``base_url``, built with the SDK's defaults (no ``http_client``). The
+(``"async"``) on ``base_url``, built with the SDK's defaults (no ``http_client``), or
+AsyncThreadsClient on a ``DefaultAioHttpClient`` (``"aiohttp"``). The
 async client runs on its own event loop (``asyncio.Runner``) that lives as long as the
 ``ExitStack``, so its connections are reused across calls like a real application's.
 
@@ -22,11 +23,13 @@ from typing import Any, Literal
 
 import httpx2
 
-from langsmith_threads_client import AsyncThreadsClient, Thread, ThreadsClient
+from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, Thread, ThreadsClient
+from langsmith_threads_client._call import CreateThreadCall
+from langsmith_threads_client._response import RawResponse
 
 __all__ = ["SDK", "Kind", "Rewrite", "Wire"]
 
-Kind = Literal["sync", "async"]
+Kind = Literal["sync", "async", "aiohttp"]
 #: Takes the JSON body the SDK built (a dict); returns what to send instead: a
 #: JSON-able value, or bytes sent as they are.
 Rewrite = Callable[[dict[str, Any]], Any]
@@ -40,13 +43,16 @@ class Wire:
         self.sent: list[Any] = []  # what reached the wire, one entry per attempt (bytes stay bytes)
 
     def apply(self, request: httpx2.Request) -> httpx2.Request:
-        body: Any = json.loads(request.content)
+        content = self.apply_content(request.content)
+        headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"content-length"]
+        return httpx2.Request(request.method, request.url, headers=headers, content=content)
+
+    def apply_content(self, content: bytes) -> bytes:
+        body: Any = json.loads(content)
         if self.rewrite is not None:
             body = self.rewrite(body)
         self.sent.append(body)
-        content = body if isinstance(body, bytes) else json.dumps(body).encode()
-        headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"content-length"]
-        return httpx2.Request(request.method, request.url, headers=headers, content=content)
+        return body if isinstance(body, bytes) else json.dumps(body).encode()
 
 
 class _WireTransport(httpx2.BaseTransport):
@@ -73,6 +79,22 @@ class _AsyncWireTransport(httpx2.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+class _WireAioHttpClient(DefaultAioHttpClient):
+    """DefaultAioHttpClient whose sender shows (and rewrites) each attempt's body; it has no transport to wrap."""
+
+    def __init__(self, wire: Wire) -> None:
+        super().__init__()
+        self._wire = wire
+
+    async def _send(self, call: CreateThreadCall) -> RawResponse:
+        built = call.content
+        call.content = self._wire.apply_content(built)
+        try:
+            return await super()._send(call)
+        finally:
+            call.content = built
+
+
 class SDK:
     """ThreadsClient or AsyncThreadsClient on ``base_url``, driven the same way."""
 
@@ -89,7 +111,11 @@ class SDK:
             self._sync = stack.enter_context(ThreadsClient(base_url, http_client=http))
         else:
             runner = self._runner = stack.enter_context(asyncio.Runner())
-            async_http = None if wire is None else httpx2.AsyncClient(transport=_AsyncWireTransport(wire))
+            async_http: httpx2.AsyncClient | DefaultAioHttpClient | None
+            if kind == "aiohttp":
+                async_http = DefaultAioHttpClient() if wire is None else _WireAioHttpClient(wire)
+            else:
+                async_http = None if wire is None else httpx2.AsyncClient(transport=_AsyncWireTransport(wire))
             client = self._async = AsyncThreadsClient(base_url, http_client=async_http)
             stack.callback(lambda: runner.run(client.aclose()))
             if async_http is not None:

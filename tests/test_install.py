@@ -1,0 +1,69 @@
+"""A user's install: the built wheel in a fresh venv, with and without `[aiohttp]`.
+
+Neither brings the legacy `httpx` (the SDK runs on httpx2; its aiohttp transport needs
+aiohttp alone), and the README's examples run there against the real Agent Server:
+the aiohttp one, without the extra, fails saying what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.agent_server.harness import AgentServer
+from tests.test_readme import EXAMPLE_URL, EXAMPLES, EXPECTED
+
+ROOT = Path(__file__).resolve().parents[1]
+PIP = ("-m", "pip", "--disable-pip-version-check", "--quiet")
+
+
+def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    return subprocess.run(
+        [str(arg) for arg in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    built = run(sys.executable, *PIP, "wheel", "--no-deps", "--wheel-dir", out, ROOT, cwd=out)
+    assert built.returncode == 0, built.stderr
+    (path,) = out.glob("langsmith_threads_client-*.whl")
+    return path
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("extra", ["", "[aiohttp]"], ids=["plain", "aiohttp"])
+def test_a_fresh_install_has_no_legacy_httpx_and_runs_the_readme(
+    wheel: Path, extra: str, agent_server: AgentServer, tmp_path: Path
+) -> None:
+    venv = tmp_path / "venv"
+    created = run(sys.executable, "-m", "venv", venv, cwd=tmp_path)  # no system site packages
+    assert created.returncode == 0, created.stderr
+    python = venv / "bin" / "python"
+    installed = run(python, *PIP, "install", f"{wheel}{extra}", cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr
+
+    legacy = run(python, "-c", "import httpx", cwd=tmp_path)
+    assert legacy.returncode == 1
+    assert "ModuleNotFoundError: No module named 'httpx'" in legacy.stderr
+    where = run(python, "-c", "import httpx2, langsmith_threads_client as m; print(m.__file__)", cwd=tmp_path)
+    assert where.returncode == 0, where.stderr
+    assert Path(where.stdout.strip()).is_relative_to(venv)  # the installed wheel, not this checkout
+    has_aiohttp = run(python, "-c", "import aiohttp", cwd=tmp_path).returncode == 0
+    assert has_aiohttp == (extra == "[aiohttp]")
+
+    for example, expected in zip(EXAMPLES, EXPECTED, strict=True):
+        code = example.replace(EXAMPLE_URL, agent_server.base_url)
+        ran = run(python, "-c", code, cwd=tmp_path)
+        if "DefaultAioHttpClient()" in example and not has_aiohttp:
+            assert ran.returncode == 1
+            assert "pip install 'langsmith-threads-client[aiohttp]'" in ran.stderr
+        else:
+            assert ran.returncode == 0, f"{example}\n{ran.stderr}"
+            assert expected in ran.stdout, ran.stdout
