@@ -173,6 +173,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         graph_id: str | None,
         timeout: TimeoutArg | None,
         headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
     ) -> CreateThreadCall:
         prepared = prepare_create(
             thread_id=thread_id,
@@ -181,6 +182,7 @@ class _BaseThreadsClient(Generic[HttpT]):
             ttl=ttl,
             supersteps=supersteps,
             graph_id=graph_id,
+            extra_body=extra_body,
         )
         return CreateThreadCall(
             prepared,
@@ -233,6 +235,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         graph_id: str | None = None,
         timeout: TimeoutArg | None = None,
         headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Thread:
         """Create a thread; see the README and API.md for every argument and error."""
         call = self._start(
@@ -244,6 +247,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
             graph_id=graph_id,
             timeout=timeout,
             headers=headers,
+            extra_body=extra_body,
         )
         while True:
             request = call.request(self._http)
@@ -313,6 +317,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
         graph_id: str | None = None,
         timeout: TimeoutArg | None = None,
         headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Thread:
         """Create a thread; see the README and API.md for every argument and error."""
         call = self._start(
@@ -324,6 +329,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient]):
             graph_id=graph_id,
             timeout=timeout,
             headers=headers,
+            extra_body=extra_body,
         )
         while True:
             request = call.request(self._http)
