@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from importlib.metadata import version
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_the_pinned_generators_template_is_the_one_the_override_was_made_from(en
 @pytest.mark.parametrize("entry", ENTRIES, ids=[entry["template"] for entry in ENTRIES])
 def test_each_override_reaches_the_generated_output(entry: dict[str, dict[str, str]]) -> None:
     marker = entry["marker"]
-    assert marker["text"] in (GENERATED / marker["file"]).read_text()
+    assert any(marker["text"] in path.read_text() for path in GENERATED.glob(marker["file"]))
 
 
 def test_overrides_are_patches_not_copies() -> None:
@@ -69,12 +70,10 @@ def test_a_renamed_upstream_template_stops_generation(tmp_path: Path, monkeypatc
 
 
 def test_an_override_that_no_longer_reaches_the_output_stops_generation(tmp_path: Path) -> None:
-    (tmp_path / "models").mkdir()
-    for entry in ENTRIES:
-        source = GENERATED / entry["marker"]["file"]
-        (tmp_path / entry["marker"]["file"]).write_text(source.read_text())
+    shutil.copytree(GENERATED, tmp_path, dirs_exist_ok=True)
     _templates.check_markers(tmp_path)
-    (tmp_path / "models" / "thread_status.py").write_text("class ThreadStatus: ...\n")
+    for path in (tmp_path / "models").glob("*.py"):
+        path.write_text(path.read_text().replace("def _missing_", "def _other_"))
     with pytest.raises(_templates.TemplateError, match=r"str_enum.py.jinja.patch no longer reaches the output"):
         _templates.check_markers(tmp_path)
 

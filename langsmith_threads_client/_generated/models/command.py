@@ -175,5 +175,6 @@ class Command:
         return key in self.additional_properties
 
 
+# Related models: imported once, after the class (openapi/templates/model.py.jinja.patch)
 from ..models.command_update import CommandUpdate
 from ..models.send import Send

@@ -227,6 +227,7 @@ class Thread:
         return key in self.additional_properties
 
 
+# Related models: imported once, after the class (openapi/templates/model.py.jinja.patch)
 from ..models.thread_config import ThreadConfig
 from ..models.thread_extracted import ThreadExtracted
 from ..models.thread_interrupts import ThreadInterrupts
