@@ -280,6 +280,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         graph_id: str | None,
         timeout: TimeoutArg | None,
         headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
     ) -> CreateThreadCall:
         prepared = prepare_create(
             thread_id=thread_id,
@@ -288,6 +289,7 @@ class _BaseThreadsClient(Generic[HttpT]):
             ttl=ttl,
             supersteps=supersteps,
             graph_id=graph_id,
+            extra_body=extra_body,
         )
         self._check_open()
         return CreateThreadCall(
@@ -347,6 +349,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         graph_id: str | None = None,
         timeout: TimeoutArg | None = None,
         headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Thread:
         """Create a thread on the server (`POST /threads`) and return it.
 
@@ -389,6 +392,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
             graph_id=graph_id,
             timeout=timeout,
             headers=headers,
+            extra_body=extra_body,
         )
         while True:
             call.next_attempt()
@@ -467,6 +471,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
         graph_id: str | None = None,
         timeout: TimeoutArg | None = None,
         headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Thread:
         """Create a thread on the server (`POST /threads`) and return it.
 
@@ -510,6 +515,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
             graph_id=graph_id,
             timeout=timeout,
             headers=headers,
+            extra_body=extra_body,
         )
         while True:
             call.next_attempt()

@@ -15,9 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import attrs
+
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import (
     Command,
+    Send,
     ThreadCreate,
     ThreadCreateIfExists,
     ThreadCreateMetadata,
@@ -46,6 +49,9 @@ _RAISE = _IF_EXISTS["raise"]
 # Objects and arrays inside each other, the argument itself counted: far beyond real
 # metadata or graph state, and below what the encoder and the server can take.
 MAX_JSON_DEPTH = 100
+# The fields the SDK sends itself, from the generated model, so regeneration moves them:
+# extra_body may add fields newer than the SDK, never override these.
+SDK_FIELDS = frozenset(field.name for field in attrs.fields(ThreadCreate) if field.init)
 # Built once: json.dumps with options builds a new encoder on every call.
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
@@ -73,8 +79,10 @@ def prepare_create(
     ttl: TTLArg | None,
     supersteps: Sequence[SuperstepArg] | None,
     graph_id: str | None,
+    extra_body: Mapping[str, Any] | None = None,
 ) -> PreparedCreate:
     checked_if_exists = _check_if_exists(if_exists)
+    extra = _check_extra_body(extra_body)
     checked_metadata = _check_metadata(metadata, graph_id)
     checked_ttl = _check_ttl(ttl)
     checked_supersteps = _check_supersteps(supersteps) or None
@@ -89,7 +97,10 @@ def prepare_create(
             # The server re-applies supersteps under "do_nothing", so send "raise" and, on
             # a 409 after a lost response, fetch our thread with a body that has none.
             checked_if_exists = _RAISE
-            recover_content = _encode(_wire(ThreadCreate(thread_id=checked_id, if_exists=_DO_NOTHING)))
+            # extra_body goes along: a field newer than the SDK may scope which thread an id names.
+            recover = ThreadCreate(thread_id=checked_id, if_exists=_DO_NOTHING)
+            recover.additional_properties.update(extra)
+            recover_content = _encode(_wire(recover))
     else:
         checked_id = _check_thread_id(thread_id)
     body = ThreadCreate(
@@ -99,6 +110,8 @@ def prepare_create(
         ttl=UNSET if checked_ttl is None else checked_ttl,
         supersteps=UNSET if checked_supersteps is None else checked_supersteps,
     )
+    # The generated to_dict writes additional_properties first and its own fields over them.
+    body.additional_properties.update(extra)
     return PreparedCreate(
         thread_id=checked_id,
         has_supersteps=checked_supersteps is not None,
@@ -112,6 +125,21 @@ def _wire(body: ThreadCreate) -> dict[str, Any]:
     """The JSON the generated endpoint module would send for this body."""
     wire: dict[str, Any] = _endpoint._get_kwargs(body=body)["json"]
     return wire
+
+
+def _check_extra_body(extra_body: object) -> dict[str, Any]:
+    if extra_body is None:
+        return {}
+    if not isinstance(extra_body, Mapping):
+        raise TypeError(f"extra_body must be a mapping (JSON fields to send), not {type(extra_body).__name__}")
+    extra = dict(extra_body)
+    for key in extra:
+        if isinstance(key, str) and key in SDK_FIELDS:
+            raise ValueError(
+                f"extra_body[{key!r}] is a field create_thread sends itself: pass it as the {key}= argument"
+            )
+    _check_json(extra, "extra_body")
+    return extra
 
 
 def _check_thread_id(value: object) -> uuid.UUID:
@@ -296,7 +324,31 @@ def _check_update(update: object, where: str) -> ThreadSuperstepUpdate:
     plain = dict(update)
     if isinstance(command, Command):
         plain["command"] = command.to_dict()
+    if plain.get("command") is not None:
+        _check_command(plain["command"], f"{where}['command']")
     return ThreadSuperstepUpdate.from_dict(plain)
+
+
+def _check_command(command: Mapping[str, Any], where: str) -> None:
+    """What the real server's schema rejects (422) even where the generated types are wider."""
+    update = command.get("update")
+    if not (update is None or isinstance(update, Mapping | list | tuple)):
+        raise TypeError(
+            f"{where}['update'] must be a mapping, a list (of [key, value] pairs) or None, not {type(update).__name__}"
+        )
+    goto = command.get("goto")
+    if _is_sequence(goto):
+        assert isinstance(goto, Sequence)
+        names = sum(isinstance(item, str) for item in goto)
+        sends = sum(isinstance(item, Mapping | Send) for item in goto)
+        if names + sends != len(goto):
+            raise TypeError(f"{where}['goto'] items must be node names (str) or Send objects")
+        if names and sends:
+            raise ValueError(
+                f"{where}['goto'] mixes node names and Send objects; the server takes a list of one kind only"
+            )
+    elif not (goto is None or isinstance(goto, str | Mapping | Send)):
+        raise TypeError(f"{where}['goto'] must be a node name, a Send, a list of either, or None")
 
 
 def _check_supersteps(supersteps: object) -> list[ThreadCreateSuperstepsItem] | None:
@@ -333,9 +385,11 @@ def _encode(wire: dict[str, Any]) -> bytes:
     except UnicodeEncodeError as exc:
         # Values were checked already; what is left is text UTF-8 cannot carry (a lone
         # surrogate). Only on this failure: find the argument that holds it.
-        for name in ("metadata", "supersteps"):
+        parts = {"metadata": "metadata", "supersteps": "supersteps"}
+        parts.update({key: f"extra_body[{key!r}]" for key in wire if key not in SDK_FIELDS})
+        for key, name in parts.items():
             try:
-                _JSON_ENCODER.encode(wire.get(name)).encode()
+                _JSON_ENCODER.encode(wire.get(key)).encode()
             except UnicodeEncodeError as part_exc:
                 raise ValueError(f"{name} holds text that is not valid Unicode: {part_exc}") from None
         raise ValueError(f"the request body holds text that is not valid Unicode: {exc}") from None

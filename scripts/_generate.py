@@ -1,11 +1,18 @@
 """Apply openapi/corrections.json to openapi/spec.yaml and run the pinned generator.
 
 Run through `scripts/generate`. The output, langsmith_threads_client/_generated/, is
-replaced whole; running this twice gives no diff.
+replaced whole; running this twice gives no diff. `--spec`, `--corrections` and `--output`
+point it elsewhere (the maintainer-replay tests generate into temporary folders).
+
+It reports what changed in the generated models, fails naming the correction that no
+longer fits upstream, the template override that no longer fits the pinned generator, or
+the facade code that uses a name or field the new spec removed, and warns about request
+fields the facade does not cover.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -18,13 +25,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import jsonpatch
 import yaml
+
+from scripts import _corrections, _report, _templates
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "spec.yaml"
 CORRECTIONS = ROOT / "openapi" / "corrections.json"
-TEMPLATES = ROOT / "openapi" / "templates"
 CONFIG = ROOT / "generator-config.yml"
 TARGET = ROOT / "langsmith_threads_client" / "_generated"
 PINNED_TOOLS = ("openapi-python-client", "ruff")
@@ -73,17 +80,14 @@ def check_tools(pins: dict[str, str]) -> None:
         sys.exit(f"{bin_dir / 'ruff'} is {ruff.stdout.strip()}, not the pinned {pins['ruff']}")
 
 
-def corrected_spec() -> dict[str, Any]:
-    spec = yaml.safe_load(SPEC.read_text())
-    operations = json.loads(CORRECTIONS.read_text())
-    for index, operation in enumerate(operations):
-        if not str(operation.get("reason", "")).strip():
-            sys.exit(f"{CORRECTIONS.name}[{index}] has no 'reason'; every correction says why")
+def corrected_spec(spec: Path = SPEC, corrections: Path = CORRECTIONS) -> dict[str, Any]:
+    """The upstream spec with the corrections applied; exits naming the correction that does not fit."""
     try:
-        patched: dict[str, Any] = jsonpatch.JsonPatch(operations).apply(spec)
-    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
-        sys.exit(f"{CORRECTIONS.name} no longer applies to {SPEC.name} (did upstream change?): {exc}")
-    return patched
+        return _corrections.apply_corrections(
+            yaml.safe_load(spec.read_text()), _corrections.load(corrections), corrections.name
+        )
+    except _corrections.CorrectionError as exc:
+        sys.exit(f"{exc}\n(spec: {spec})")
 
 
 def use_httpx2(source: str) -> str:
@@ -111,44 +115,84 @@ def move_to_httpx2(package: Path) -> list[Path]:
     return changed
 
 
-def main() -> None:
+def run_generator(spec: dict[str, Any], pins: dict[str, str], out: Path, tmp: Path) -> None:
+    bin_dir = Path(sys.executable).parent
+    spec_path = tmp / "spec.json"
+    spec_path.write_text(json.dumps(spec, indent=2))
+    templates = tmp / "templates"
+    templates.mkdir()
+    try:
+        _templates.render_overrides(templates)
+    except _templates.TemplateError as exc:
+        sys.exit(str(exc))
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(
+        [
+            bin_dir / "openapi-python-client",
+            "generate",
+            "--path", spec_path,
+            "--config", CONFIG,
+            "--custom-template-path", templates,
+            "--output-path", out,
+            "--meta", "none",
+            "--fail-on-warning",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}")
+    try:
+        move_to_httpx2(out)
+    except ValueError as exc:
+        sys.exit(f"moving the generated code to httpx2 failed: {exc}")
+    # httpx2 is one character longer than httpx: let the pinned ruff lay the lines out again.
+    for hook in (["check", "--isolated", "--fix-only", "--extend-select=I", "."], ["format", "--isolated", "."]):
+        subprocess.run([bin_dir / "ruff", *hook], cwd=out, check=True, capture_output=True)
+    (out / "README.md").write_text(README.format(generator=pins["openapi-python-client"], ruff=pins["ruff"]))
+    try:
+        _templates.check_markers(out)
+    except _templates.TemplateError as exc:
+        sys.exit(str(exc))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--spec", type=Path, default=SPEC, help="upstream spec (default: openapi/spec.yaml)")
+    parser.add_argument("--corrections", type=Path, default=CORRECTIONS, help="default: openapi/corrections.json")
+    parser.add_argument("--output", type=Path, default=TARGET, help="package folder to replace (default: %(default)s)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     pins = pinned_versions()
     check_tools(pins)
-    bin_dir = Path(sys.executable).parent
+    spec = corrected_spec(args.spec, args.corrections)
+    target: Path = args.output.resolve()
+    old_models = _report.model_fields(target) if (target / "models").is_dir() else None
     with tempfile.TemporaryDirectory() as tmp:
-        spec_path = Path(tmp) / "spec.json"
-        spec_path.write_text(json.dumps(corrected_spec(), indent=2))
         out = Path(tmp) / "_generated"
-        env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-        result = subprocess.run(
-            [
-                bin_dir / "openapi-python-client",
-                "generate",
-                "--path", spec_path,
-                "--config", CONFIG,
-                "--custom-template-path", TEMPLATES,
-                "--output-path", out,
-                "--meta", "none",
-                "--fail-on-warning",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
+        run_generator(spec, pins, out, Path(tmp))
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(out, target)
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    print(f"regenerated {shown}")
+    if old_models is not None:
+        changes = _report.diff_models(old_models, _report.model_fields(target))
+        print("generated models: " + ("no change" if not changes else f"{len(changes)} change(s)"))
+        for line in changes:
+            print(f"  {line}")
+    for message in _report.uncovered_fields(target):
+        print(f"not covered by the facade: {message}")
+    breaks = _report.facade_breaks(target, old_models)
+    if breaks:
+        sys.exit(
+            "the facade (langsmith_threads_client/) no longer fits the regenerated layer:\n"
+            + "\n".join(f"- {item.message}" for item in breaks)
         )
-        if result.returncode != 0:
-            sys.exit(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}")
-        try:
-            move_to_httpx2(out)
-        except ValueError as exc:
-            sys.exit(f"moving the generated code to httpx2 failed: {exc}")
-        # httpx2 is one character longer than httpx: let the pinned ruff lay the lines out again.
-        for hook in (["check", "--isolated", "--fix-only", "--extend-select=I", "."], ["format", "--isolated", "."]):
-            subprocess.run([bin_dir / "ruff", *hook], cwd=out, check=True, capture_output=True)
-        (out / "README.md").write_text(README.format(generator=pins["openapi-python-client"], ruff=pins["ruff"]))
-        if TARGET.exists():
-            shutil.rmtree(TARGET)
-        shutil.copytree(out, TARGET)
-    print(f"regenerated {TARGET.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,66 +1,114 @@
-"""The bundled spec is the seed's verbatim, and every local correction is data with a reason."""
+"""The bundled spec is the one scripts/update-spec imported; every correction is guarded, explained, evidenced."""
 
 from __future__ import annotations
 
+import ast
+import copy
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-import jsonpatch
 import pytest
 import yaml
 
+from scripts import _corrections
+
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seeds" / "000_605cc8b58e1f685b.txt"
 SPEC = ROOT / "openapi" / "spec.yaml"
 CORRECTIONS = ROOT / "openapi" / "corrections.json"
-
-
-def seed_yaml_block() -> bytes:
-    text = SEED.read_bytes()
-    start = text.index(b"````yaml")
-    body = text.index(b"\n", start) + 1
-    end = text.index(b"\n````", body)
-    return text[body : end + 1]
+PROVENANCE = ROOT / "openapi" / "spec.provenance.json"
 
 
 def corrections() -> list[dict[str, Any]]:
-    operations: list[dict[str, Any]] = json.loads(CORRECTIONS.read_text())
-    return operations
+    return _corrections.load(CORRECTIONS)
 
 
-def test_bundled_spec_is_the_seed_block_byte_for_byte() -> None:
-    assert SEED.exists(), f"../shared must sit beside the repo: {SEED} is missing"
-    assert SPEC.read_bytes() == seed_yaml_block()
+def upstream() -> dict[str, Any]:
+    spec: dict[str, Any] = yaml.safe_load(SPEC.read_text())
+    return spec
 
 
-def test_every_correction_gives_its_reason() -> None:
+def test_the_bundled_spec_is_what_update_spec_imported() -> None:
+    record = json.loads(PROVENANCE.read_text())
+    assert record["source"] and record["by"] == "scripts/update-spec"
+    assert hashlib.sha256(SPEC.read_bytes()).hexdigest() == record["spec_sha256"], (
+        f"openapi/spec.yaml is not what scripts/update-spec imported from {record['source']}: import upstream "
+        "specs with scripts/update-spec SOURCE (it records where they came from); local changes go in "
+        "openapi/corrections.json, never in spec.yaml"
+    )
+
+
+def test_every_correction_is_explained_guarded_and_evidenced() -> None:
+    _corrections.check_structure(corrections())
+
+
+def test_every_evidence_names_a_test_that_exists() -> None:
     for index, operation in enumerate(corrections()):
-        assert len(str(operation.get("reason", "")).strip()) > 10, f"correction {index} has no reason"
-
-
-def test_every_replace_is_guarded_by_a_test_of_the_upstream_value() -> None:
-    # A `test` op before each `replace` makes the patch fail loudly when upstream changes
-    # the very thing we correct, instead of silently overwriting a fix made upstream.
-    operations = corrections()
-    for index, operation in enumerate(operations):
-        if operation["op"] == "replace":
-            guard = operations[index - 1]
-            assert guard["op"] == "test", f"replace at {index} has no test before it"
-            assert operation["path"].startswith(guard["path"]) or guard["path"].startswith(operation["path"])
+        if operation["op"] == "test":
+            continue
+        path, _, name = operation["evidence"].partition("::")
+        source = ROOT / path
+        assert source.exists(), f"corrections.json[{index}]: evidence file {path} does not exist"
+        functions = {node.name for node in ast.walk(ast.parse(source.read_text())) if isinstance(node, ast.FunctionDef)}
+        assert name in functions, f"corrections.json[{index}]: {path} has no test {name}"
 
 
 def test_corrections_apply_to_the_bundled_spec() -> None:
-    spec = yaml.safe_load(SPEC.read_text())
-    patched = jsonpatch.JsonPatch(corrections()).apply(spec)
-    thread = patched["components"]["schemas"]["Thread"]["properties"]
-    assert thread["values"]["type"] == ["object", "null"]
-    assert thread["interrupts"]["type"] == ["object", "null"]
+    patched = _corrections.apply_corrections(upstream(), corrections())
+    thread = patched["components"]["schemas"]["Thread"]
+    assert thread["properties"]["values"]["type"] == ["object", "null"]
+    assert "values" in thread["required"]
+    assert "interrupts" not in thread["required"]
     assert {"201", "400", "200", "409", "422"} <= set(patched["paths"]["/threads"]["post"]["responses"])
 
 
-def test_corrections_fail_loudly_when_upstream_changes() -> None:
-    spec = yaml.safe_load(SPEC.read_text())
+def test_a_failing_guard_names_the_correction_its_reason_and_what_to_check() -> None:
+    spec = upstream()
     spec["components"]["schemas"]["Thread"]["properties"]["values"]["type"] = ["object", "null"]
-    with pytest.raises(jsonpatch.JsonPatchTestFailed):
-        jsonpatch.JsonPatch(corrections()).apply(spec)
+    with pytest.raises(_corrections.CorrectionError) as caught:
+        _corrections.apply_corrections(spec, corrections())
+    message = str(caught.value)
+    assert "corrections.json[1] (test /components/schemas/Thread/properties/values) failed" in message
+    assert "corrections.json[2] (replace /components/schemas/Thread/properties/values)" in message
+    assert '"values": null' in message  # the reason of the correction it guards
+    assert 'upstream now: {"description"' in message and "check:" in message
+
+
+SMALL = {"a": {"b": 1}, "list": [1]}
+
+
+@pytest.mark.parametrize(
+    ("operations", "says"),
+    [
+        ([{"op": "add", "path": "/a/b", "value": 2, "reason": "r" * 10, "evidence": "e"}], "would overwrite"),
+        ([{"op": "replace", "path": "/a/b", "value": 2, "reason": "r" * 10, "evidence": "e"}], "is not guarded"),
+        (
+            [
+                {"op": "test", "path": "/a", "value": {"b": 1}, "reason": "r" * 10},
+                {"op": "replace", "path": "/a/b", "value": 2, "reason": "r" * 10, "evidence": "e"},
+            ],
+            "is not guarded",
+        ),
+        ([{"op": "remove", "path": "/a", "reason": "r" * 10, "evidence": "e"}], "is not guarded"),
+        ([{"op": "move", "from": "/a", "path": "/c", "reason": "r" * 10, "evidence": "e"}], "op must be one of"),
+        ([{"op": "add", "path": "/c", "value": 2, "evidence": "e"}], "has no 'reason'"),
+        ([{"op": "add", "path": "/c", "value": 2, "reason": "r" * 10}], "has no 'evidence'"),
+        ([{"op": "add", "path": "/x/y", "value": 2, "reason": "r" * 10, "evidence": "e"}], "no longer applies"),
+    ],
+)
+def test_what_the_correction_rules_refuse(operations: list[dict[str, Any]], says: str) -> None:
+    with pytest.raises(_corrections.CorrectionError, match=says) as caught:
+        _corrections.apply_corrections(copy.deepcopy(SMALL), operations, "c.json")
+    assert "c.json[" in str(caught.value)
+
+
+def test_what_the_rules_allow() -> None:
+    operations = [
+        {"op": "add", "path": "/c", "value": 3, "reason": "r" * 10, "evidence": "e"},
+        {"op": "add", "path": "/list/-", "value": 2, "reason": "r" * 10, "evidence": "e"},
+        {"op": "test", "path": "/a/b", "value": 1, "reason": "r" * 10},
+        {"op": "replace", "path": "/a/b", "value": 2, "reason": "r" * 10, "evidence": "e"},
+    ]
+    assert _corrections.apply_corrections(SMALL, operations) == {"a": {"b": 2}, "list": [1, 2], "c": 3}
+    assert SMALL == {"a": {"b": 1}, "list": [1]}

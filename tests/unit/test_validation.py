@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import uuid
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from langsmith_threads_client import Command, Send, ThreadCreateTTL, ThreadSuperstepUpdate
 from langsmith_threads_client._generated.models import ThreadCreateSuperstepsItem
+from langsmith_threads_client._validation import SDK_FIELDS, prepare_create
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import sent_json, thread_answer
 from tests.unit.mock_server import MockServer
@@ -57,6 +59,34 @@ INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"supersteps": [{"updates": [{"as_node": "a", "values": "x"}]}]}, TypeError, "values"),
     ({"supersteps": [{"updates": [{"as_node": "a", "command": "go"}]}]}, TypeError, "command"),
     ({"supersteps": [{"updates": [{"as_node": "a", "values": {"x": {1, 2}}}]}]}, TypeError, "supersteps"),
+    # What the real server's schema rejects with 422 (tests/integration/test_corrections.py).
+    ({"supersteps": [{"updates": [{"as_node": "a", "command": {"update": "x"}}]}]}, TypeError, "['update']"),
+    ({"supersteps": [{"updates": [{"as_node": "a", "command": {"update": 5}}]}]}, TypeError, "['update']"),
+    ({"supersteps": [{"updates": [{"as_node": "a", "command": Command(update=True)}]}]}, TypeError, "['update']"),  # type: ignore[arg-type]
+    (
+        {"supersteps": [{"updates": [{"as_node": "a", "command": {"goto": ["a", {"node": "b", "input": 1}]}}]}]},
+        ValueError,
+        "['command']['goto'] mixes",
+    ),
+    (
+        {"supersteps": [{"updates": [{"as_node": "a", "command": Command(goto=["a", Send(node="b", input_=1)])}]}]},
+        ValueError,
+        "['command']['goto'] mixes",
+    ),
+    ({"supersteps": [{"updates": [{"as_node": "a", "command": {"goto": 5}}]}]}, TypeError, "['goto']"),
+    ({"supersteps": [{"updates": [{"as_node": "a", "command": {"goto": [5]}}]}]}, TypeError, "['goto']"),
+    ({"extra_body": ["tenant"]}, TypeError, "extra_body"),
+    ({"extra_body": {1: "x"}}, TypeError, "extra_body keys"),
+    ({"extra_body": {"x": math.nan}}, ValueError, "extra_body['x']"),
+    ({"extra_body": {"x": {"y": object()}}}, TypeError, "extra_body['x']['y']"),
+    ({"extra_body": {"x": "a\ud800"}}, ValueError, "extra_body['x']"),
+    (
+        {"extra_body": {"ttl": 5}},
+        ValueError,
+        "extra_body['ttl'] is a field create_thread sends itself: pass it as the ttl=",
+    ),
+    ({"extra_body": {"thread_id": str(uuid.uuid4())}}, ValueError, "thread_id="),
+    ({"extra_body": {"supersteps": []}}, ValueError, "supersteps="),
     ({"timeout": -1}, ValueError, "timeout"),
     ({"timeout": "1"}, TypeError, "timeout"),
     ({"headers": {"x-a": 1}}, TypeError, "headers"),
@@ -111,11 +141,13 @@ def test_graph_id_is_merged_into_metadata(make_client: DriverFactory, api: MockS
 def test_supersteps_as_mappings_or_generated_models(make_client: DriverFactory, api: MockServer) -> None:
     as_mappings = [
         {"updates": [{"as_node": "start", "values": {"n": 1}}]},
-        {"updates": [{"as_node": "step", "command": {"goto": ["a", {"node": "b", "input": 1}], "resume": None}}]},
+        {"updates": [{"as_node": "step", "command": {"goto": ["a", "b"], "resume": None}}]},
+        {"updates": [{"as_node": "step", "command": {"goto": [{"node": "b", "input": 1}], "update": [["n", 2]]}}]},
     ]
     as_models = [
         ThreadCreateSuperstepsItem(updates=[ThreadSuperstepUpdate.from_dict({"as_node": "start", "values": {"n": 1}})]),
-        {"updates": [{"as_node": "step", "command": Command(goto=["a", Send(node="b", input_=1)], resume=None)}]},
+        {"updates": [{"as_node": "step", "command": Command(goto=["a", "b"], resume=None)}]},
+        {"updates": [{"as_node": "step", "command": Command(goto=[Send(node="b", input_=1)], update=[["n", 2]])}]},
     ]
     from_mappings = created_body(make_client, api, supersteps=as_mappings)["supersteps"]
     assert from_mappings == as_mappings
@@ -130,3 +162,55 @@ def test_empty_supersteps_send_none(make_client: DriverFactory, api: MockServer)
 def test_unicode_metadata_is_sent_as_utf8_json(make_client: DriverFactory, api: MockServer) -> None:
     body = created_body(make_client, api, metadata={"name": "Zoë ☃", "nested": {"list": [1, 2.5, None, True]}})
     assert body["metadata"] == {"name": "Zoë ☃", "nested": {"list": [1, 2.5, None, True]}}
+
+
+def test_extra_body_fields_are_sent_as_they_are_beside_the_sdks_own(
+    make_client: DriverFactory, api: MockServer
+) -> None:
+    thread_id = uuid.uuid4()
+    body = created_body(
+        make_client, api, thread_id=thread_id, metadata={"a": 1}, extra_body={"tenant": "t1", "x": {"y": [1, None]}}
+    )
+    assert body == {
+        "thread_id": str(thread_id),
+        "metadata": {"a": 1},
+        "if_exists": "raise",
+        "tenant": "t1",
+        "x": {"y": [1, None]},
+    }
+
+
+def test_extra_body_goes_into_the_recovery_request_too() -> None:
+    # The request that fetches the thread a lost attempt created (SDK-assigned id, supersteps)
+    # names the same thread the same way: a field newer than the SDK may scope the id.
+    prepared = prepare_create(
+        thread_id=None,
+        metadata=None,
+        if_exists="raise",
+        ttl=None,
+        supersteps=[{"updates": [{"as_node": "a"}]}],
+        graph_id=None,
+        extra_body={"tenant": "t1"},
+    )
+    assert prepared.recover_content is not None
+    assert json.loads(prepared.recover_content) == {
+        "thread_id": str(prepared.thread_id),
+        "if_exists": "do_nothing",
+        "tenant": "t1",
+    }
+    assert json.loads(prepared.content)["tenant"] == "t1"
+
+
+def test_the_fields_extra_body_may_not_set_are_the_generated_models_and_its_json_keys() -> None:
+    # Derived from the generated ThreadCreate, so a regenerated model moves the check; its
+    # python names are its JSON keys (a renamed key would slip past the check: this fails first).
+    assert {"thread_id", "metadata", "if_exists", "ttl", "supersteps"} <= SDK_FIELDS
+    full = prepare_create(
+        thread_id=uuid.uuid4(),
+        metadata={"a": 1},
+        if_exists="raise",
+        ttl=5,
+        supersteps=[{"updates": [{"as_node": "a"}]}],
+        graph_id=None,
+    )
+    assert set(json.loads(full.content)) == SDK_FIELDS

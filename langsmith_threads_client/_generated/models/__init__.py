@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .command import Command
+from .command_update import CommandUpdate
 from .error_response import ErrorResponse
 from .send import Send
 from .thread import Thread
@@ -26,6 +27,7 @@ from .thread_values import ThreadValues
 
 __all__ = (
     "Command",
+    "CommandUpdate",
     "ErrorResponse",
     "Send",
     "Thread",

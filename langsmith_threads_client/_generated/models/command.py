@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.command_update import CommandUpdate
     from ..models.send import Send
 
 
@@ -20,19 +21,28 @@ class Command:
     """The command to run.
 
     Attributes:
-        update (Any | Unset): An update to the state: any JSON value (an object, or a list of [key, value] pairs).
+        update (CommandUpdate | list[Any] | None | Unset): An update to the state.
         resume (Any | Unset): A value to pass to an interrupted node: any JSON value.
         goto (list[Send | str] | None | Send | str | Unset): Name of the node(s) to navigate to next or node(s) to be
             executed with a provided input.
     """
 
-    update: Any | Unset = UNSET
+    update: CommandUpdate | list[Any] | None | Unset = UNSET
     resume: Any | Unset = UNSET
     goto: list[Send | str] | None | Send | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        update = self.update
+        update: dict[str, Any] | list[Any] | None | Unset
+        if isinstance(self.update, Unset):
+            update = UNSET
+        elif isinstance(self.update, CommandUpdate):
+            update = self.update.to_dict()
+        elif isinstance(self.update, list):
+            update = self.update
+
+        else:
+            update = self.update
 
         resume = self.resume
 
@@ -69,7 +79,31 @@ class Command:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        update = d.pop("update", UNSET)
+
+        def _parse_update(data: object) -> CommandUpdate | list[Any] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                update_type_0 = CommandUpdate.from_dict(data)
+
+                return update_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                update_type_1 = cast(list[Any], data)
+
+                return update_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CommandUpdate | list[Any] | None | Unset, data)
+
+        update = _parse_update(d.pop("update", UNSET))
 
         resume = d.pop("resume", UNSET)
 
@@ -141,4 +175,6 @@ class Command:
         return key in self.additional_properties
 
 
+# Related models: imported once, after the class (openapi/templates/model.py.jinja.patch)
+from ..models.command_update import CommandUpdate
 from ..models.send import Send

@@ -149,6 +149,7 @@ class ThreadCreate:
         return key in self.additional_properties
 
 
+# Related models: imported once, after the class (openapi/templates/model.py.jinja.patch)
 from ..models.thread_create_metadata import ThreadCreateMetadata
 from ..models.thread_create_supersteps_item import ThreadCreateSuperstepsItem
 from ..models.thread_create_ttl import ThreadCreateTTL

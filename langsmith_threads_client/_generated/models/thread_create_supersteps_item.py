@@ -73,4 +73,5 @@ class ThreadCreateSuperstepsItem:
         return key in self.additional_properties
 
 
+# Related models: imported once, after the class (openapi/templates/model.py.jinja.patch)
 from ..models.thread_superstep_update import ThreadSuperstepUpdate

@@ -172,6 +172,7 @@ class ThreadSuperstepUpdate:
         return key in self.additional_properties
 
 
+# Related models: imported once, after the class (openapi/templates/model.py.jinja.patch)
 from ..models.command import Command
 from ..models.thread_superstep_update_values_type_0_item import (
     ThreadSuperstepUpdateValuesType0Item,
