@@ -54,10 +54,10 @@ code, change one of those inputs and run `scripts/generate`.
 
 
 def pinned_versions() -> dict[str, str]:
-    """The exact versions pyproject.toml's `dev` dependency group pins, so output is reproducible."""
+    """The exact versions pyproject.toml's `spec` dependency group pins, so output is reproducible."""
     groups = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]
     pins: dict[str, str] = {}
-    for requirement in groups["dev"]:
+    for requirement in groups["spec"]:
         if not isinstance(requirement, str):  # {include-group = ...}: the tools are listed directly
             continue
         name, sep, pinned = requirement.partition("==")
@@ -65,7 +65,7 @@ def pinned_versions() -> dict[str, str]:
             pins[name.strip()] = pinned.strip()
     missing = set(PINNED_TOOLS) - pins.keys()
     if missing:
-        sys.exit(f"pyproject.toml's `dev` dependency group must pin {sorted(missing)} with '=='")
+        sys.exit(f"pyproject.toml's `spec` dependency group must pin {sorted(missing)} with '=='")
     return pins
 
 

@@ -26,7 +26,6 @@ from langsmith_threads_client import (
     ThreadsClient,
     ThreadsClientError,
     ThreadStatus,
-    Unset,
     uuid7,
 )
 
@@ -61,8 +60,9 @@ def finish_exactly_once(client: ThreadsClient) -> Thread | None:
 
 
 def state_of(thread: Thread) -> dict[str, Any]:
-    # `values` is null until state is set; the spec also lets it be absent (UNSET).
-    if thread.values is not None and not isinstance(thread.values, Unset):
+    # `values` is null until state is set; the server always sends it, so the model says
+    # `ThreadValues | None` and this narrowing is all a user needs.
+    if thread.values is not None:
         return thread.values.to_dict()
     return {}
 
