@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx2
 
-from ._config import check_headers
+from ._config import check_headers, check_timeout
 from ._defaults import DEFAULT_TIMEOUT
 from ._response import RawResponse
 
@@ -103,16 +103,9 @@ def _environment_proxies() -> list[tuple[Any, str | None]]:
     return mounts
 
 
-def _check_timeout(timeout: object) -> httpx2.Timeout:
-    if isinstance(timeout, httpx2.Timeout):
-        return timeout
-    if timeout is None:
-        return httpx2.Timeout(None)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-        raise TypeError(f"timeout must be seconds (a number), an httpx2.Timeout or None, not {type(timeout).__name__}")
-    if not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    return httpx2.Timeout(float(timeout))
+def _timeout_of(timeout: object) -> httpx2.Timeout:
+    # None is no limit here, as it is to httpx2.AsyncClient; anything else is checked as the SDK's clients check it.
+    return httpx2.Timeout(None) if timeout is None else check_timeout(timeout, "timeout")
 
 
 class DefaultAioHttpClient:
@@ -151,7 +144,7 @@ class DefaultAioHttpClient:
         self._running_loop = asyncio.get_running_loop
         if not isinstance(limits, httpx2.Limits):
             raise TypeError(f"limits must be an httpx2.Limits, not {type(limits).__name__}")
-        self.timeout = _check_timeout(timeout)
+        self.timeout = _timeout_of(timeout)
         self.limits = limits
         self.trust_env = bool(trust_env)
         self._aiohttp = aiohttp

@@ -366,7 +366,9 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
             graph_id: the graph the thread belongs to, merged into `metadata["graph_id"]`.
             timeout: seconds or an httpx2.Timeout for each attempt of this call (not the
                 whole call: up to 1 + max_retries attempts with backoff between them).
-            headers: extra headers for this call.
+            headers: extra headers for this call, over the client's (names are case-insensitive).
+            extra_body: JSON fields sent as they are, for request fields newer than this SDK;
+                checked like `metadata`, and never one of the fields above.
 
         Returns:
             The server's Thread.
@@ -488,7 +490,9 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
             graph_id: the graph the thread belongs to, merged into `metadata["graph_id"]`.
             timeout: seconds or an httpx2.Timeout for each attempt of this call (not the
                 whole call: up to 1 + max_retries attempts with backoff between them).
-            headers: extra headers for this call.
+            headers: extra headers for this call, over the client's (names are case-insensitive).
+            extra_body: JSON fields sent as they are, for request fields newer than this SDK;
+                checked like `metadata`, and never one of the fields above.
 
         Returns:
             The server's Thread.

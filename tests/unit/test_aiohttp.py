@@ -238,3 +238,9 @@ def test_importing_the_package_imports_neither_aiohttp_nor_asyncio() -> None:
     code = "import sys, langsmith_threads_client; print(sorted({'aiohttp', 'asyncio', 'yarl'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), float("nan"), 0, httpx2.Timeout(5.0, read=0)])
+def test_its_timeout_is_checked_like_the_clients(timeout: object) -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        DefaultAioHttpClient(timeout=timeout)  # type: ignore[arg-type]
