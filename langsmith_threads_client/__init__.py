@@ -6,7 +6,8 @@ with ThreadsClient(base_url="http://127.0.0.1:2024") as client:
     thread = client.create_thread(metadata={"user": "u1"})
 """
 
-from . import _unset  # noqa: F401  (keeps UNSET one object through copy and pickle)
+from typing import TYPE_CHECKING, Any
+
 from ._aiohttp import DefaultAioHttpClient
 from ._client import (
     DEFAULT_BASE_URL,
@@ -33,21 +34,56 @@ from ._exceptions import (
     ThreadsClientError,
     UnprocessableEntityError,
 )
-from ._generated.models import (
-    Command,
-    Send,
-    Thread,
-    ThreadCreateSuperstepsItem,
-    ThreadCreateTTL,
-    ThreadMetadata,
-    ThreadStatus,
-    ThreadSuperstepUpdate,
-    ThreadValues,
-)
-from ._generated.types import UNSET, Unset
 from ._logging import SensitiveHeadersFilter
 from ._uuid7 import uuid7
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._generated.models import (
+        Command,
+        Send,
+        Thread,
+        ThreadCreateSuperstepsItem,
+        ThreadCreateTTL,
+        ThreadMetadata,
+        ThreadStatus,
+        ThreadSuperstepUpdate,
+        ThreadValues,
+    )
+    from ._unset import UNSET, Unset
+
+# The generated models are attrs classes, and building them costs more than the rest of the
+# package together: they are imported on first use (a create_thread call, or one of these
+# names), so that `import langsmith_threads_client` costs little beyond httpx2.
+_GENERATED = frozenset(
+    {
+        "Command",
+        "Send",
+        "Thread",
+        "ThreadCreateSuperstepsItem",
+        "ThreadCreateTTL",
+        "ThreadMetadata",
+        "ThreadStatus",
+        "ThreadSuperstepUpdate",
+        "ThreadValues",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _GENERATED or name in ("UNSET", "Unset"):
+        from . import _unset  # first: copy and pickle keep UNSET one object
+        from ._generated import models
+
+        value = getattr(_unset if name in ("UNSET", "Unset") else models, name)
+        globals()[name] = value  # found here from now on, without this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx2
 
+from ._answer import RawResponse
 from ._config import check_headers, check_timeout
 from ._defaults import DEFAULT_TIMEOUT
-from ._response import RawResponse
 
 if TYPE_CHECKING:
     import asyncio

@@ -2,6 +2,9 @@
 
 No I/O: the sync and async clients run the same loop around it and differ only in how they
 send an attempt (a sender, see `_senders.py`) and how they sleep.
+
+This module and what it imports (the generated layer: attrs and its model classes) load
+with a client's first call, not with the package (see `_client._call_layer`).
 """
 
 from __future__ import annotations
@@ -10,25 +13,50 @@ import logging
 import random
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import httpx2
 
+from ._answer import Answer
 from ._exceptions import APIConnectionError, APITimeoutError
-from ._generated.models import Thread
+from ._generated.api.threads import create_thread_threads_post as _endpoint
+from ._generated.models import Thread, ThreadCreate
 from ._logging import logger
-from ._response import Answer, thread_or_error
+from ._response import thread_or_error
 from ._retry import RETRYABLE_STATUSES, is_retryable_error, may_have_reached_server, retry_delay
-from ._validation import PreparedCreate
+from ._validation import PreparedCreate, prepare_create
 
-__all__ = ["CreateThreadCall", "Origin"]
+__all__ = ["CreateThreadCall", "Origin", "Target", "prepare_create"]
 
 Origin = tuple[bytes, bytes, int | None]
 _REDIRECTS = frozenset({307, 308})  # the ones that keep the method and body
 _MAX_REDIRECTS = 5
+# The generated endpoint module is the one place that knows the wire format: method, path and headers.
+_WIRE = _endpoint._get_kwargs(body=ThreadCreate())
+_METHOD: str = _WIRE["method"].upper()
+_PATH: str = _WIRE["url"]
+_HEADERS: dict[str, str] = {name.lower(): value for name, value in _WIRE["headers"].items()}
 
 
 def origin_of(url: httpx2.URL) -> Origin:
     return (url.raw_scheme, url.raw_host, url.port)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where one client's calls go, worked out once per client: the endpoint under its base URL."""
+
+    method: str
+    url: httpx2.URL
+    origin: Origin
+    log_url: str  # no credentials, no query: what logs and error messages show
+    headers: dict[str, str]  # the client's, then the endpoint's own (the body's content type) over them
+
+    @classmethod
+    def of(cls, base_url: httpx2.URL, headers: Mapping[str, str]) -> Target:
+        url = base_url.join(base_url.path.rstrip("/") + _PATH)
+        log_url = str(url.copy_with(username=None, password=None, query=None))
+        return cls(_METHOD, url, origin_of(url), log_url, {**headers, **_HEADERS})
 
 
 class CreateThreadCall:
@@ -53,24 +81,22 @@ class CreateThreadCall:
     def __init__(
         self,
         prepared: PreparedCreate,
+        target: Target,
         *,
-        method: str,
-        url: httpx2.URL,
-        origin: Origin,
-        log_url: str,
-        headers: dict[str, str],
+        headers: Mapping[str, str] | None,
         timeout: httpx2.Timeout,
         max_retries: int,
     ) -> None:
         self.prepared = prepared
         # What the next attempt sends; a sender reads these (and never changes them).
-        self.method = method
-        self.url = url
-        self.headers = headers
+        self.method = target.method
+        self.url = target.url
+        # A call's own headers go over the client's (neither may set the body's headers).
+        self.headers = target.headers if headers is None else {**target.headers, **headers}
         self.content = prepared.content
         self.timeout = timeout
-        self._origin = origin
-        self._log_url = log_url
+        self._origin = target.origin
+        self._log_url = target.log_url
         self._max_retries = max_retries
         self._redirects = 0
         self._attempt_started = 0.0

@@ -9,22 +9,23 @@ import uuid
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Final, Generic, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, Self, TypeVar
 
 import httpx2
 
 from ._aiohttp import DefaultAioHttpClient
-from ._call import CreateThreadCall, origin_of
 from ._config import check_api_key, check_base_url
 from ._config import check_headers as _check_headers
 from ._config import check_timeout as _check_timeout
 from ._defaults import DEFAULT_TIMEOUT
-from ._generated.api.threads import create_thread_threads_post as _endpoint
-from ._generated.models import Thread, ThreadCreate
 from ._senders import AsyncSend, Send, httpx_async_sender, httpx_sender
 from ._text import short_repr
-from ._validation import SuperstepArg, TTLArg, prepare_create
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._call import CreateThreadCall, Target
+    from ._generated.models import Thread
+    from ._validation import SuperstepArg, TTLArg
 
 __all__ = [
     "API_KEY_ENV_VARS",
@@ -50,11 +51,6 @@ DEFAULT_BASE_URL = "http://127.0.0.1:2024"
 API_KEY_ENV_VARS = ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
 DEFAULT_MAX_RETRIES = 2
 _USER_AGENT = f"langsmith-threads-client/{__version__}"
-# The generated endpoint module is the one place that knows the wire format: path and headers.
-_WIRE = _endpoint._get_kwargs(body=ThreadCreate())
-_ENDPOINT_METHOD: str = _WIRE["method"].upper()
-_ENDPOINT_PATH: str = _WIRE["url"]
-_ENDPOINT_HEADERS: dict[str, str] = {name.lower(): value for name, value in _WIRE["headers"].items()}
 
 HttpT = TypeVar("HttpT", httpx2.Client, httpx2.AsyncClient | DefaultAioHttpClient)
 TimeoutArg = float | httpx2.Timeout
@@ -183,9 +179,7 @@ class _BaseThreadsClient(Generic[HttpT]):
             self._timeout = _check_timeout(http_client.timeout, "http_client.timeout")
         else:
             self._timeout = DEFAULT_TIMEOUT
-        self._url = url.join(url.path.rstrip("/") + _ENDPOINT_PATH)
-        self._origin = origin_of(url)
-        self._log_url = str(self._url.copy_with(username=None, password=None, query=None))
+        self._log_base_url = str(url.copy_with(username=None, password=None, query=None, path=url.path.rstrip("/")))
         # Lowest first: what the SDK derives, then the user's http_client's own headers (httpx2
         # merges those under each request's), then `headers=`; the body's headers last, they are the SDK's.
         derived = {"user-agent": _USER_AGENT}
@@ -193,7 +187,8 @@ class _BaseThreadsClient(Generic[HttpT]):
             derived["x-api-key"] = key
         if http_client is not None:
             derived = {name: value for name, value in derived.items() if name not in http_client.headers}
-        self._headers = {**derived, **client_headers, **_ENDPOINT_HEADERS}
+        self._headers = {**derived, **client_headers}
+        self._target: Target | None = None  # the endpoint under base_url: worked out on the first call
         self._has_api_key = "x-api-key" in self._headers or (
             http_client is not None and "x-api-key" in http_client.headers
         )
@@ -264,10 +259,7 @@ class _BaseThreadsClient(Generic[HttpT]):
     def __repr__(self) -> str:
         # Never the key itself, nor headers (which may carry it).
         key = "set" if self._has_api_key else "none"
-        return (
-            f"{type(self).__name__}(base_url={self._log_url[: -len(_ENDPOINT_PATH)]!r}, api_key={key}, "
-            f"max_retries={self.max_retries})"
-        )
+        return f"{type(self).__name__}(base_url={self._log_base_url!r}, api_key={key}, max_retries={self.max_retries})"
 
     def _start(
         self,
@@ -282,6 +274,10 @@ class _BaseThreadsClient(Generic[HttpT]):
         headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
     ) -> CreateThreadCall:
+        # The generated layer (attrs and its model classes, the endpoint's parser) loads with
+        # the first call, not with the package: importing the SDK costs little beyond httpx2.
+        from ._call import CreateThreadCall, Target, prepare_create
+
         prepared = prepare_create(
             thread_id=thread_id,
             metadata=metadata,
@@ -292,13 +288,13 @@ class _BaseThreadsClient(Generic[HttpT]):
             extra_body=extra_body,
         )
         self._check_open()
+        target = self._target
+        if target is None:
+            target = self._target = Target.of(self._base_url, self._headers)
         return CreateThreadCall(
             prepared,
-            method=_ENDPOINT_METHOD,
-            url=self._url,
-            origin=self._origin,
-            log_url=self._log_url,
-            headers=self._headers if headers is None else {**self._headers, **_check_headers(headers, "headers")},
+            target,
+            headers=None if headers is None else _check_headers(headers, "headers"),
             timeout=self._timeout if timeout is None else _check_timeout(timeout, "timeout"),
             max_retries=self._max_retries,
         )
@@ -404,7 +400,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
                 delay = call.on_error(exc)
             else:
                 outcome = call.on_response(response)
-                if isinstance(outcome, Thread):
+                if not isinstance(outcome, float):
                     return outcome
                 delay = outcome
             if delay:
@@ -529,7 +525,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
                 delay = call.on_error(exc)
             else:
                 outcome = call.on_response(response)
-                if isinstance(outcome, Thread):
+                if not isinstance(outcome, float):
                     return outcome
                 delay = outcome
             if delay:

@@ -9,11 +9,11 @@ so every error carries the status, the server's detail and the raw body.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import httpx2
 
+from ._answer import Answer, as_httpx
 from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
@@ -32,7 +32,7 @@ from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import ErrorResponse, Thread
 from ._validation import PreparedCreate
 
-__all__ = ["Answer", "RawResponse", "thread_or_error"]
+__all__ = ["thread_or_error"]
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -45,53 +45,6 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 # Only consulted for its raise_on_unexpected_status flag (False: unknown statuses give None).
 _PARSER = _GeneratedClient(base_url="")
 _PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
-# Already undone by the sender that read the body; an httpx2.Response built from it must not decode again.
-_DECODED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding"})
-
-
-class RawResponse:
-    """A complete response as a sender other than httpx2 read it: what the call logic reads.
-
-    Parsing a Thread and deciding a retry need only the status, a few headers and the
-    body, so building an httpx2.Response (and its Request) is left to the error path:
-    `to_httpx()`, for the errors whose `.response` is an httpx2.Response.
-    """
-
-    __slots__ = ("_raw_headers", "_request", "content", "headers", "reason_phrase", "status_code")
-
-    def __init__(
-        self,
-        status_code: int,
-        reason_phrase: str,
-        headers: Mapping[str, str],
-        raw_headers: Sequence[tuple[bytes, bytes]],
-        content: bytes,
-        request: Callable[[], httpx2.Request],
-    ) -> None:
-        self.status_code = status_code
-        self.reason_phrase = reason_phrase
-        self.headers = headers  # case-insensitive
-        self.content = content  # the whole body, decoded
-        self._raw_headers = raw_headers
-        self._request = request
-
-    def json(self) -> Any:
-        return json.loads(self.content)
-
-    def to_httpx(self) -> httpx2.Response:
-        headers = [(name, value) for name, value in self._raw_headers if name.lower() not in _DECODED_HEADERS]
-        extensions = {"http_version": b"HTTP/1.1", "reason_phrase": self.reason_phrase.encode("ascii", "replace")}
-        return httpx2.Response(
-            self.status_code, headers=headers, content=self.content, request=self._request(), extensions=extensions
-        )
-
-
-#: A sender's answer: httpx2's own response, or the leaner one of another sender.
-Answer = httpx2.Response | RawResponse
-
-
-def _as_httpx(response: Answer) -> httpx2.Response:
-    return response if isinstance(response, httpx2.Response) else response.to_httpx()
 
 
 def _raw_body(response: httpx2.Response) -> Any:
@@ -162,7 +115,7 @@ def thread_or_error(response: Answer, prepared: PreparedCreate, lost: bool) -> T
         parsed = _endpoint._parse_response(client=_PARSER, response=cast(httpx2.Response, response))
     except _PARSE_ERRORS as exc:
         if response.status_code == 200:
-            full = _as_httpx(response)
+            full = as_httpx(response)
             raise APIResponseValidationError(
                 f"the server answered 200 but the body is not a valid Thread ({type(exc).__name__}: {exc})",
                 response=full,
@@ -172,7 +125,7 @@ def thread_or_error(response: Answer, prepared: PreparedCreate, lost: bool) -> T
         parsed = None  # an error status with a body the spec did not foresee: keep it raw
     if isinstance(parsed, Thread):
         if parsed.thread_id != prepared.thread_id:
-            full = _as_httpx(response)
+            full = as_httpx(response)
             # Not this call's answer (a connection shared across fork, a confused proxy): never
             # hand another request's thread to the caller as the one it asked for.
             raise APIResponseValidationError(
@@ -183,4 +136,4 @@ def thread_or_error(response: Answer, prepared: PreparedCreate, lost: bool) -> T
                 thread_id=prepared.thread_id,
             )
         return parsed
-    raise _status_error(_as_httpx(response), parsed, prepared, lost)
+    raise _status_error(as_httpx(response), parsed, prepared, lost)

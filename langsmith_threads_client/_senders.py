@@ -9,16 +9,19 @@ aiohttp session (`_aiohttp.py`). Neither follows redirects; the call does that i
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import httpx2
 
-from ._call import CreateThreadCall
-from ._response import Answer
+from ._answer import Answer
+
+if TYPE_CHECKING:
+    from ._call import CreateThreadCall
 
 __all__ = ["AsyncSend", "Send", "httpx_async_sender", "httpx_sender"]
 
-Send = Callable[[CreateThreadCall], Answer]
-AsyncSend = Callable[[CreateThreadCall], Awaitable[Answer]]
+Send = Callable[["CreateThreadCall"], Answer]
+AsyncSend = Callable[["CreateThreadCall"], Awaitable[Answer]]
 
 
 def httpx_sender(http: httpx2.Client) -> Send:

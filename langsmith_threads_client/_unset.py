@@ -4,16 +4,17 @@ Models compare their fields with ==, and UNSET (the generated `Unset` class's on
 instance, "this optional field was absent") has no __eq__: a copied model holding a second
 Unset object would compare unequal to its original. Registering a reducer with copyreg,
 which copy and pickle both consult, fixes that without a template override of the
-generated types module.
+generated types module. The facade takes UNSET and Unset from here, so the reducer is
+registered whenever the generated layer is in use.
 """
 
 from __future__ import annotations
 
 import copyreg
 
-from ._generated.types import Unset
+from ._generated.types import UNSET, Unset
 
-__all__: list[str] = []
+__all__ = ["UNSET", "Unset"]
 
 
 def _reduce_unset(value: Unset) -> str:

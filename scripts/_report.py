@@ -145,7 +145,8 @@ def facade_breaks(
             module = module_dir / "__init__.py" if module_dir.is_dir() else module_dir.with_suffix(".py")
             available = _bound_names(module) if module.exists() else set()
             for alias in node.names:
-                if alias.name in available or (module_dir / f"{alias.name}.py").exists():
+                submodule = module_dir / alias.name  # `from ._generated import models`: a subpackage
+                if alias.name in available or submodule.with_suffix(".py").exists() or submodule.is_dir():
                     continue
                 where = f"{path.relative_to(facade.parent)}:{node.lineno}"
                 uses = _uses(facade, re.compile(rf"\b{re.escape(alias.asname or alias.name)}\b"))

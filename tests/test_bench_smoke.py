@@ -26,7 +26,7 @@ POSITIVE = (
     "cpu_ratio_httpx",
     "wall_ratio_httpx",
 )
-IMPORTS = ("httpx2", "httpx", "langgraph_sdk", "langsmith_threads_client")
+IMPORTS = ("httpx2", "httpx", "langgraph_sdk", "langsmith_threads_client", "langsmith_threads_client._call")
 
 
 def _run_bench(*args: str) -> subprocess.CompletedProcess[str]:

@@ -24,8 +24,8 @@ from typing import Any, Literal
 import httpx2
 
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, Thread, ThreadsClient
+from langsmith_threads_client._answer import RawResponse
 from langsmith_threads_client._call import CreateThreadCall
-from langsmith_threads_client._response import RawResponse
 
 __all__ = ["SDK", "Kind", "Rewrite", "Wire"]
 

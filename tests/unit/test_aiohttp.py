@@ -25,7 +25,8 @@ from langsmith_threads_client import (
     UnprocessableEntityError,
 )
 from langsmith_threads_client._aiohttp import _client_timeout
-from langsmith_threads_client._response import RawResponse, thread_or_error
+from langsmith_threads_client._answer import RawResponse
+from langsmith_threads_client._response import thread_or_error
 from langsmith_threads_client._validation import prepare_create
 from tests.unit.drivers import real_thread_body
 from tests.unit.loopback import Conn, answer_each, loopback, thread_for

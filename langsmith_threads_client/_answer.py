@@ -1,0 +1,63 @@
+"""What a sender answers: httpx2's own Response, or the leaner RawResponse of another sender.
+
+Kept apart from `_response.py` (which parses answers with the generated layer) so that the
+aiohttp transport can be imported without loading the generated models.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import httpx2
+
+__all__ = ["Answer", "RawResponse", "as_httpx"]
+
+# Already undone by the sender that read the body; an httpx2.Response built from it must not decode again.
+_DECODED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding"})
+
+
+class RawResponse:
+    """A complete response as a sender other than httpx2 read it: what the call logic reads.
+
+    Parsing a Thread and deciding a retry need only the status, a few headers and the
+    body, so building an httpx2.Response (and its Request) is left to the error path:
+    `to_httpx()`, for the errors whose `.response` is an httpx2.Response.
+    """
+
+    __slots__ = ("_raw_headers", "_request", "content", "headers", "reason_phrase", "status_code")
+
+    def __init__(
+        self,
+        status_code: int,
+        reason_phrase: str,
+        headers: Mapping[str, str],
+        raw_headers: Sequence[tuple[bytes, bytes]],
+        content: bytes,
+        request: Callable[[], httpx2.Request],
+    ) -> None:
+        self.status_code = status_code
+        self.reason_phrase = reason_phrase
+        self.headers = headers  # case-insensitive
+        self.content = content  # the whole body, decoded
+        self._raw_headers = raw_headers
+        self._request = request
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    def to_httpx(self) -> httpx2.Response:
+        headers = [(name, value) for name, value in self._raw_headers if name.lower() not in _DECODED_HEADERS]
+        extensions = {"http_version": b"HTTP/1.1", "reason_phrase": self.reason_phrase.encode("ascii", "replace")}
+        return httpx2.Response(
+            self.status_code, headers=headers, content=self.content, request=self._request(), extensions=extensions
+        )
+
+
+#: A sender's answer: httpx2's own response, or the leaner one of another sender.
+Answer = httpx2.Response | RawResponse
+
+
+def as_httpx(response: Answer) -> httpx2.Response:
+    return response if isinstance(response, httpx2.Response) else response.to_httpx()
