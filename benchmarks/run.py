@@ -1,17 +1,20 @@
 """Benchmark ``POST /threads``: this SDK against bare httpx2 (the floor), bare httpx 0.28, bare aiohttp and
 ``langgraph-sdk``.
 
-Starts the canned server (:mod:`benchmarks.server`), then for each round runs every (client, mode) pair in its own
-process (:mod:`benchmarks.runner`), in a fresh shuffled order each round so that machine noise spreads evenly;
-then times cold imports (fresh interpreter, median of several). Reports, per mode, medians over rounds of the
-client's CPU per call (user+sys over the timed calls), wall per call and calls/s, the CPU and wall also as ratios
-to bare httpx2 (the floor: what the SDK runs on) and to bare httpx 0.28 (the reference the issue's targets name)
-of the same mode, the canned server's share of the CPU, and the issue's targets.
+Starts the canned server (:mod:`benchmarks.server`) on one core; then, mode by mode, one process per client
+(:mod:`benchmarks.runner`) on the other core, each set up and warmed up once, and rounds in which every client
+times one short batch, in a fresh shuffled order each round. A client's batches are seconds apart from every
+other client's, so the machine's drift (tens of percent over seconds on a shared VM) falls on all of them alike.
+Then times cold imports (fresh interpreter, byte code cached, median of several). Reports, per mode, medians over
+rounds of the client's CPU per call (user+sys over the timed calls), wall per call and calls/s; the CPU and wall
+also as ratios (the median over rounds of each round's ratio) to bare httpx2 (the floor: what the SDK runs on) and
+to bare httpx 0.28 (the reference the issue's targets name) of the same mode; the canned server's share of the
+CPU; and the issue's targets.
 
-    scripts/bench                      # table, default sizes (about 3 minutes on 2 cores)
+    scripts/bench                      # table, default sizes (about 4 minutes on 2 cores)
     scripts/bench --json               # the same, as JSON on stdout
     scripts/bench --save out.json      # table on stdout, JSON to out.json
-    scripts/bench --calls 500 --rounds 3 --modes async64 --clients aiohttp,sdk-aiohttp
+    scripts/bench --calls 200 --rounds 5 --modes async64 --clients aiohttp,sdk-aiohttp
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -100,13 +104,34 @@ class Server:
                 self.process.wait()
 
 
-def start_server() -> Server:
+def pinned_cpus() -> tuple[int, int] | None:
+    """(the server's CPU, the clients' CPU), or None where processes cannot be pinned.
+
+    Unpinned, the scheduler puts a client and the server on one core in some runs and on two
+    in others, and the client's CPU per call differs by up to 2x between the two (kernel
+    wake-ups and cache): noise far larger than the differences measured. Pinned, every run
+    has one core for the server and one for the client.
+    """
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    return (cpus[0], cpus[1]) if len(cpus) >= 2 else None
+
+
+def _pin(cpu: int | None) -> Callable[[], None] | None:
+    if cpu is None:
+        return None
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def start_server(cpu: int | None = None) -> Server:
     process = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.server", "--port", "0"],
         cwd=ROOT,
         env=_env(),
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=_pin(cpu),
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -152,41 +177,74 @@ class Series:
         ]
 
 
-def run_client(client: str, mode: str, calls: int, warmup: int | None, port: int) -> Sample | str:
-    """One runner process; the measured sample, or the reason the client is unavailable."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "benchmarks.runner",
-        "--client",
-        client,
-        "--mode",
-        mode,
-        "--calls",
-        str(calls),
-        "--port",
-        str(port),
-    ]
-    if warmup is not None:
-        cmd += ["--warmup", str(warmup)]
-    proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=900, check=False)
-    if proc.returncode not in (0, UNAVAILABLE_EXIT):
-        raise BenchError(f"{client}/{mode} failed with status {proc.returncode}:\n{proc.stderr[-4000:]}")
-    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    if proc.returncode == UNAVAILABLE_EXIT:
-        return str(out.get("unavailable", "unavailable"))
-    n = int(out["calls"])
-    cpu, wall, server_cpu = float(out["cpu_s"]), float(out["wall_s"]), float(out["server_cpu_s"])
-    return Sample(
-        cpu_per_call=cpu / n,
-        wall_per_call=wall / n,
-        calls_per_s=n / wall,
-        server_cpu_per_call=server_cpu / n,
-        server_cpu_share=server_cpu / (server_cpu + cpu) if server_cpu + cpu > 0 else 0.0,
-        server_core_busy=server_cpu / wall,
-        server_requests=int(out["server_requests"]),
-        server_connections=int(out["server_connections"]),
-    )
+class Runner:
+    """One runner process (one client, one mode), set up and warmed up, timing a batch when asked."""
+
+    def __init__(self, client: str, mode: str, calls: int, warmup: int | None, port: int, cpu: int | None) -> None:
+        self.client, self.mode, self.calls = client, mode, calls
+        cmd = [sys.executable, "-m", "benchmarks.runner", "--client", client, "--mode", mode]
+        cmd += ["--calls", str(calls), "--port", str(port)]
+        if warmup is not None:
+            cmd += ["--warmup", str(warmup)]
+        self.process = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_pin(cpu),
+        )
+        self.unavailable: str | None = None
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait(timeout=60)
+            if self.process.returncode != UNAVAILABLE_EXIT:
+                stderr = self.process.stderr.read() if self.process.stderr else ""
+                raise BenchError(
+                    f"{self.client}/{self.mode} exited with status {self.process.returncode}:\n{stderr[-4000:]}"
+                )
+            return {"unavailable": "exited"}
+        out: dict[str, Any] = json.loads(line)
+        return out
+
+    def wait_ready(self) -> None:
+        out = self._read()
+        if "unavailable" in out:
+            self.unavailable = str(out["unavailable"])
+
+    def run(self) -> Sample:
+        assert self.process.stdin is not None
+        self.process.stdin.write("run\n")
+        self.process.stdin.flush()
+        out = self._read()
+        n = self.calls
+        cpu, wall, server_cpu = float(out["cpu_s"]), float(out["wall_s"]), float(out["server_cpu_s"])
+        return Sample(
+            cpu_per_call=cpu / n,
+            wall_per_call=wall / n,
+            calls_per_s=n / wall,
+            server_cpu_per_call=server_cpu / n,
+            server_cpu_share=server_cpu / (server_cpu + cpu) if server_cpu + cpu > 0 else 0.0,
+            server_core_busy=server_cpu / wall,
+            server_requests=int(out["server_requests"]),
+            server_connections=int(out["server_connections"]),
+        )
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            try:
+                assert self.process.stdin is not None
+                self.process.stdin.write("quit\n")
+                self.process.stdin.close()
+                self.process.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
 
 
 # --- cold imports ---------------------------------------------------------------------------------------------
@@ -279,6 +337,7 @@ def benchmark(
     import_reps: int,
     seed: int,
     progress: bool,
+    pin: bool = True,
 ) -> dict[str, Any]:
     clients = [FLOOR, LEGACY, *(c for c in clients if c not in (FLOOR, LEGACY))]
     pairs = [(c, m) for m in modes for c in clients if supports(c, m)]
@@ -286,22 +345,34 @@ def benchmark(
     unavailable: dict[str, str] = {}
     rng = random.Random(seed)
     started = time.perf_counter()
-    server = start_server()
+    pins = pinned_cpus() if pin else None
+    server_cpu, client_cpu = pins if pins is not None else (None, None)
+    server = start_server(server_cpu)
     try:
-        for r in range(rounds):
-            order = [p for p in pairs if p[0] not in unavailable]
-            rng.shuffle(order)
-            for i, (client, mode) in enumerate(order):
-                if progress:
-                    print(
-                        f"\rround {r + 1}/{rounds}  {i + 1:2d}/{len(order)}  {client} {mode:8}", end="", file=sys.stderr
-                    )
-                    sys.stderr.flush()
-                sample = run_client(client, mode, calls, warmup, server.port)
-                if isinstance(sample, str):
-                    unavailable[client] = sample
-                else:
-                    series[(client, mode)].by_round[r] = sample
+        # Mode by mode, every client's process set up and warm; then rounds of one short batch each, in a fresh
+        # order every round, so that each client's batches sit seconds apart from every other's.
+        for mode in modes:
+            runners = [Runner(c, m, calls, warmup, server.port, client_cpu) for c, m in pairs if m == mode]
+            try:
+                for runner in runners:
+                    runner.wait_ready()
+                    if runner.unavailable is not None:
+                        unavailable[runner.client] = runner.unavailable
+                live = [runner for runner in runners if runner.unavailable is None]
+                for r in range(rounds):
+                    rng.shuffle(live)
+                    for i, runner in enumerate(live):
+                        if progress:
+                            print(
+                                f"\r{mode:8} round {r + 1}/{rounds}  {i + 1}/{len(live)}  {runner.client}".ljust(60),
+                                end="",
+                                file=sys.stderr,
+                            )
+                            sys.stderr.flush()
+                        series[(runner.client, mode)].by_round[r] = runner.run()
+            finally:
+                for runner in runners:
+                    runner.close()
         if progress:
             print(f"\rcold imports ({import_reps} runs each)".ljust(60), end="", file=sys.stderr)
             sys.stderr.flush()
@@ -317,29 +388,30 @@ def benchmark(
         floor, legacy = series.get((FLOOR, mode)), series.get((LEGACY, mode))
         if floor is None or not floor.samples or legacy is None or not legacy.samples:
             continue
-        f_cpu, f_wall, f_rate = (floor.median(a) for a in ("cpu_per_call", "wall_per_call", "calls_per_s"))
-        l_cpu, l_wall = (legacy.median(a) for a in ("cpu_per_call", "wall_per_call"))
         results[mode] = {}
         for client in clients:
             s = series.get((client, mode))
             if s is None or not s.samples:
                 continue
             cpu, wall, rate = (s.median(a) for a in ("cpu_per_call", "wall_per_call", "calls_per_s"))
-            cpu_ratios = s.paired_ratios(floor, "cpu_per_call")
+
+            def paired(reference: Series, attr: str, s: Series = s) -> float:
+                return statistics.median(s.paired_ratios(reference, attr))
+
             results[mode][client] = {
                 "cpu_per_call_us": cpu * 1e6,
                 "wall_per_call_us": wall * 1e6,
                 "calls_per_s": rate,
-                # Ratios of the medians over rounds. Interleaving already spreads machine noise evenly; pairing
-                # round by round would add the floor's own run-to-run swings (httpx's pool at 64 in flight has
-                # a fast and a slow regime) to every ratio. The paired ratios are kept for inspection.
-                "cpu_ratio": cpu / f_cpu,
-                "wall_ratio": wall / f_wall,
-                "calls_per_s_ratio": rate / f_rate,
-                "cpu_ratio_httpx": cpu / l_cpu,
-                "wall_ratio_httpx": wall / l_wall,
-                "cpu_ratio_paired_median": statistics.median(cpu_ratios),
-                "cpu_ratio_paired_rounds": cpu_ratios,
+                # Ratios are medians over rounds of the round's ratio: a round's batches are seconds apart,
+                # while the machine's speed drifts by tens of percent over tens of seconds (visible in
+                # "rounds"), so a ratio of the medians would mix batches run at different speeds.
+                "cpu_ratio": paired(floor, "cpu_per_call"),
+                "wall_ratio": paired(floor, "wall_per_call"),
+                "calls_per_s_ratio": paired(floor, "calls_per_s"),
+                "cpu_ratio_httpx": paired(legacy, "cpu_per_call"),
+                "wall_ratio_httpx": paired(legacy, "wall_per_call"),
+                "cpu_ratio_rounds": s.paired_ratios(floor, "cpu_per_call"),
+                "cpu_ratio_httpx_rounds": s.paired_ratios(legacy, "cpu_per_call"),
                 "server_cpu_per_call_us": s.median("server_cpu_per_call") * 1e6,
                 "server_cpu_share": s.median("server_cpu_share"),
                 "server_core_busy": s.median("server_core_busy"),
@@ -360,6 +432,7 @@ def benchmark(
             "rounds": rounds,
             "concurrency": CONCURRENCY,
             "server_loop": server.loop,
+            "pinned": None if pins is None else {"server_cpu": server_cpu, "client_cpu": client_cpu},
             "floor": FLOOR,
             "legacy": LEGACY,
             "versions": _versions(),
@@ -408,9 +481,14 @@ def format_table(report: dict[str, Any]) -> str:
     meta = report["meta"]
     lines = [
         f"POST /threads against a canned local server ({meta['server_loop']}); medians of {meta['rounds']} rounds "
-        f"x {meta['calls']} calls; 'x httpx2' / 'x httpx' = the ratio to bare httpx2 (the floor) / bare httpx 0.28 "
-        "of the same mode.",
-        f"Python {meta['python']} on {meta['platform']}, {meta['cpu_count']} CPUs; "
+        f"x {meta['calls']} calls; 'x httpx2' / 'x httpx' = the median over rounds of the ratio to bare httpx2 "
+        "(the floor) / bare httpx 0.28 of the same mode in that round.",
+        f"Python {meta['python']} on {meta['platform']}, {meta['cpu_count']} CPUs"
+        + (
+            f" (server pinned to CPU {meta['pinned']['server_cpu']}, clients to CPU {meta['pinned']['client_cpu']}); "
+            if meta.get("pinned")
+            else " (not pinned); "
+        )
         + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v),
         "",
     ]
@@ -459,9 +537,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="scripts/bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--calls", type=int, default=1500, help="timed calls per run (default 1500)")
-    parser.add_argument("--rounds", type=int, default=7, help="rounds; each runs every client/mode once (default 7)")
-    parser.add_argument("--warmup", type=int, default=None, help="untimed calls per run (default calls/5, >= 256)")
+    parser.add_argument("--calls", type=int, default=400, help="timed calls per batch (default 400)")
+    parser.add_argument(
+        "--rounds", type=int, default=15, help="rounds; each times one batch of every client, per mode (default 15)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=None, help="untimed calls per client before its first batch (default 2 x calls)"
+    )
     parser.add_argument(
         "--modes",
         type=lambda v: _parse_list(v, MODES, "mode"),
@@ -475,6 +557,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated, from {','.join(CLIENTS)} (default all; httpx2 and httpx, the references, always run)",
     )
     parser.add_argument("--import-reps", type=int, default=9, help="cold-import runs per package; 0 skips (default 9)")
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="let the scheduler place processes (default: the server on one core, the clients on another)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the per-round order shuffle")
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
     parser.add_argument("--save", metavar="PATH", help="also write the JSON report to PATH")
@@ -491,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
             warmup=args.warmup,
             import_reps=args.import_reps,
             seed=args.seed,
+            pin=not args.no_pin,
             progress=not args.quiet and sys.stderr.isatty(),
         )
     except BenchError as exc:

@@ -1,13 +1,18 @@
-"""One client, one mode, one process: warm up, then time ``--calls`` calls of ``POST /threads``.
+"""One client, one mode, one process: warm up, then time a batch of ``--calls`` calls of ``POST /threads``
+each time it is told to.
 
-``python -m benchmarks.runner --client sdk --mode async64 --calls 2000 --port 12345`` prints one JSON line::
+``python -m benchmarks.runner --client sdk --mode async64 --calls 400 --port 12345`` sets the client up, warms
+it up and prints ``{"ready": true}``; then each ``run`` line on stdin times one batch and prints one JSON line::
 
-    {"client": "sdk", "mode": "async64", "calls": 2000, "cpu_s": ..., "wall_s": ...,
-     "server_cpu_s": ..., "server_requests": 2000, "server_connections": ...}
+    {"cpu_s": ..., "wall_s": ..., "server_cpu_s": ..., "server_requests": 400, "server_connections": ...}
 
-``cpu_s`` is this process's user+sys CPU (``time.process_time``, all threads) over the timed calls only;
+until ``quit`` or the end of stdin. The process (and its warm connections) lives across batches, so that the
+orchestrator can interleave short batches of every client: the machine's speed drifts by tens of percent over
+seconds, and only batches close together in time compare fairly.
+
+``cpu_s`` is this process's user+sys CPU (``time.process_time``, all threads) over the batch's calls only;
 ``server_*`` are the canned server's deltas over the same section (from its ``GET /__stats``). A client that
-cannot be imported prints ``{"client": ..., "mode": ..., "unavailable": "<reason>"}`` and exits with status 3.
+cannot be imported prints ``{"unavailable": "<reason>"}`` instead of ready and exits with status 3.
 
 Clients (the floor is ``httpx2``, what the SDK runs on):
 
@@ -249,16 +254,33 @@ def check_result(name: str, result: object) -> None:
         raise RuntimeError(f"{name}: unexpected result {result!r}")
 
 
-def run_sync(name: str, base_url: str, port: int, calls: int, warmup: int) -> dict[str, float]:
+def _batches() -> Iterator[None]:
+    """One item per ``run`` line on stdin, until ``quit`` or end of input."""
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "quit":
+            return
+        if command != "run":
+            raise SystemExit(f"unknown command {command!r} (expected 'run' or 'quit')")
+        yield
+
+
+def _say(out: dict[str, Any]) -> None:
+    print(json.dumps(out), flush=True)
+
+
+def serve_sync(name: str, base_url: str, port: int, calls: int, warmup: int) -> None:
     with ExitStack() as stack:
         call = _sync_client(name, base_url, stack)
         check_result(name, call())
         for _ in range(warmup):
             call()
-        with measured(port) as m:
-            for _ in range(calls):
-                call()
-    return m.result
+        _say({"ready": True})
+        for _ in _batches():
+            with measured(port) as m:
+                for _ in range(calls):
+                    call()
+            _say(m.result)
 
 
 async def _gather(call: AsyncCall, calls: int, concurrency: int) -> None:
@@ -277,42 +299,41 @@ async def _gather(call: AsyncCall, calls: int, concurrency: int) -> None:
     await asyncio.gather(*(worker() for _ in range(min(concurrency, calls))))
 
 
-async def run_async(name: str, base_url: str, port: int, calls: int, warmup: int, concurrency: int) -> dict[str, float]:
+async def serve_async(name: str, base_url: str, port: int, calls: int, warmup: int, concurrency: int) -> None:
     async with AsyncExitStack() as stack:
         call = await _async_client(name, base_url, stack)
         check_result(name, await call())
         await _gather(call, warmup, concurrency)
-        with measured(port) as m:
-            await _gather(call, calls, concurrency)
-    return m.result
+        _say({"ready": True})
+        # Waiting for the next command blocks the event loop, on purpose: nothing runs between batches.
+        for _ in _batches():
+            with measured(port) as m:
+                await _gather(call, calls, concurrency)
+            _say(m.result)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--client", choices=CLIENTS, required=True)
     parser.add_argument("--mode", choices=MODES, required=True)
-    parser.add_argument("--calls", type=int, default=1500)
-    parser.add_argument("--warmup", type=int, default=None, help="untimed calls first (default: calls/5, >= 256)")
+    parser.add_argument("--calls", type=int, default=400, help="timed calls per batch")
+    parser.add_argument("--warmup", type=int, default=None, help="untimed calls first (default: 2 x calls, >= 256)")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
     if not supports(args.client, args.mode):
         parser.error(f"client {args.client} has no {args.mode} mode")
     sanitize_environ(os.environ)
-    warmup = args.warmup if args.warmup is not None else max(args.calls // 5, 4 * CONCURRENCY)
+    warmup = args.warmup if args.warmup is not None else max(2 * args.calls, 4 * CONCURRENCY)
     base_url = f"http://127.0.0.1:{args.port}"
-    out: dict[str, Any] = {"client": args.client, "mode": args.mode, "calls": args.calls}
     try:
         if args.mode == "sync":
-            result = run_sync(args.client, base_url, args.port, args.calls, warmup)
+            serve_sync(args.client, base_url, args.port, args.calls, warmup)
         else:
             concurrency = CONCURRENCY if args.mode == "async64" else 1
-            result = asyncio.run(run_async(args.client, base_url, args.port, args.calls, warmup, concurrency))
+            asyncio.run(serve_async(args.client, base_url, args.port, args.calls, warmup, concurrency))
     except Unavailable as exc:
-        out["unavailable"] = str(exc)
-        print(json.dumps(out), flush=True)
+        _say({"unavailable": str(exc)})
         return UNAVAILABLE_EXIT
-    out.update(result)
-    print(json.dumps(out), flush=True)
     return 0
 
 

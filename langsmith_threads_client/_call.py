@@ -119,7 +119,7 @@ class CreateThreadCall:
     def on_response(self, response: Answer) -> Thread | float:
         """The call's Thread, or the seconds to wait before sending again; raises a final error."""
         status = response.status_code
-        self._log_attempt(status, response.headers.get("x-request-id"))
+        self._log_attempt(status, response)
         if status in _REDIRECTS and self._follow(response):
             self.attempt -= 1  # a same-origin redirect is not a retry
             return 0.0
@@ -185,9 +185,10 @@ class CreateThreadCall:
         )
         return delay
 
-    def _log_attempt(self, status: int | None, request_id: str | None, exc: Exception | None = None) -> None:
+    def _log_attempt(self, status: int | None, response: Answer | None, exc: Exception | None = None) -> None:
         if not logger.isEnabledFor(logging.DEBUG):
             return
+        request_id = None if response is None else response.headers.get("x-request-id")
         elapsed_ms = (time.perf_counter() - self._attempt_started) * 1000
         logger.debug(
             "%s %s -> %s in %.1f ms (attempt %d of %d, thread_id %s, request_id %s)",

@@ -43,13 +43,16 @@ def _run_bench(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_bench_json_has_every_client_and_mode() -> None:
-    proc = _run_bench("--calls", "20", "--rounds", "1", "--warmup", "5", "--import-reps", "1", "--json", "--quiet")
+    # Two rounds: each client's process must time a second batch on the same warm client.
+    proc = _run_bench("--calls", "20", "--rounds", "2", "--warmup", "5", "--import-reps", "1", "--json", "--quiet")
     assert proc.returncode == 0, proc.stderr
     report: dict[str, Any] = json.loads(proc.stdout)
 
     assert report["unavailable"] == {}
     assert report["meta"]["calls"] == 20
-    assert report["meta"]["rounds"] == 1
+    assert report["meta"]["rounds"] == 2
+    if len(os.sched_getaffinity(0)) >= 2:
+        assert report["meta"]["pinned"] is not None
     results: dict[str, dict[str, dict[str, Any]]] = report["results"]
     assert set(results) == set(EXPECTED)
     for mode, clients in EXPECTED.items():
@@ -59,8 +62,10 @@ def test_bench_json_has_every_client_and_mode() -> None:
             for key in POSITIVE:
                 assert entry[key] > 0, (mode, client, key, entry[key])
             assert entry["server_cpu_share"] >= 0
-            # Exactly one request per call: nothing retried, nothing lost.
+            # Exactly one request per call in every batch: nothing retried, nothing lost.
             assert entry["server_requests_per_call"] == 1, (mode, client)
+            assert [r["round"] for r in entry["rounds"]] == [0, 1], (mode, client)
+            assert len(entry["cpu_ratio_rounds"]) == 2, (mode, client)
         assert results[mode]["httpx2"]["cpu_ratio"] == 1.0
         assert results[mode]["httpx"]["cpu_ratio_httpx"] == 1.0
 
