@@ -50,7 +50,7 @@ if TYPE_CHECKING:
         ThreadSuperstepUpdate,
         ThreadValues,
     )
-    from ._unset import UNSET, Unset
+    from ._generated.types import UNSET, Unset
 
 # The generated models are attrs classes, and building them costs more than the rest of the
 # package together: they are imported on first use (a create_thread call, or one of these
@@ -72,10 +72,9 @@ _GENERATED = frozenset(
 
 def __getattr__(name: str) -> Any:
     if name in _GENERATED or name in ("UNSET", "Unset"):
-        from . import _unset  # first: copy and pickle keep UNSET one object
-        from ._generated import models
+        from ._generated import models, types
 
-        value = getattr(_unset if name in ("UNSET", "Unset") else models, name)
+        value = getattr(types if name in ("UNSET", "Unset") else models, name)
         globals()[name] = value  # found here from now on, without this function
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,8 +29,8 @@ from ._generated.models import (
     ThreadCreateTTLStrategy,
     ThreadSuperstepUpdate,
 )
+from ._generated.types import UNSET, Unset
 from ._text import short_repr
-from ._unset import UNSET, Unset
 from ._uuid7 import uuid7
 
 __all__ = ["PreparedCreate", "SuperstepArg", "TTLArg", "prepare_create"]

@@ -11,6 +11,11 @@ class Unset:
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __reduce__(self) -> str:
+        # "The module global UNSET": copy, deepcopy and pickle keep the one UNSET object, so a
+        # copied or unpickled model still compares equal to its original.
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 

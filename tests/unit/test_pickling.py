@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import multiprocessing
 import pickle
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -153,3 +155,18 @@ def test_a_thread_equals_its_copy_and_unset_stays_one_object(round_trip: str) ->
     assert copied == thread
     assert copied.interrupts is UNSET
     assert ROUND_TRIPS[round_trip](UNSET) is UNSET
+
+
+def test_a_thread_unpickled_in_a_fresh_process_equals_its_copy() -> None:
+    # The receiving process (a worker, a cache reader) imports only what unpickling needs: UNSET
+    # must stay one object there too, whatever else of the package it has loaded.
+    pickled = pickle.dumps(Thread.from_dict(real_thread_body()))
+    code = (
+        "import copy, pickle, sys\n"
+        "thread = pickle.loads(sys.stdin.buffer.read())\n"
+        "again = pickle.loads(pickle.dumps(thread))\n"
+        "print(thread == copy.deepcopy(thread), thread == copy.copy(thread), thread == again)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], input=pickled, capture_output=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().split() == ["True", "True", "True"]
