@@ -107,10 +107,8 @@ class Server:
 def pinned_cpus() -> tuple[int, int] | None:
     """(the server's CPU, the clients' CPU), or None where processes cannot be pinned.
 
-    Unpinned, the scheduler puts a client and the server on one core in some runs and on two
-    in others, and the client's CPU per call differs by up to 2x between the two (kernel
-    wake-ups and cache): noise far larger than the differences measured. Pinned, every run
-    has one core for the server and one for the client.
+    Pinned, every run has the same placement, one core for the server and one for the client,
+    instead of whatever the scheduler chose that time (the same core for both, or two).
     """
     if not hasattr(os, "sched_getaffinity"):
         return None
@@ -182,6 +180,7 @@ class Runner:
 
     def __init__(self, client: str, mode: str, calls: int, warmup: int | None, port: int, cpu: int | None) -> None:
         self.client, self.mode, self.calls = client, mode, calls
+        self._stderr = tempfile.TemporaryFile("w+")
         cmd = [sys.executable, "-m", "benchmarks.runner", "--client", client, "--mode", mode]
         cmd += ["--calls", str(calls), "--port", str(port)]
         if warmup is not None:
@@ -192,7 +191,8 @@ class Runner:
             env=_env(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe: a long-lived runner's warnings must never fill a pipe nobody reads.
+            stderr=self._stderr,
             text=True,
             preexec_fn=_pin(cpu),
         )
@@ -204,7 +204,8 @@ class Runner:
         if not line:
             self.process.wait(timeout=60)
             if self.process.returncode != UNAVAILABLE_EXIT:
-                stderr = self.process.stderr.read() if self.process.stderr else ""
+                self._stderr.seek(0)
+                stderr = self._stderr.read()
                 raise BenchError(
                     f"{self.client}/{self.mode} exited with status {self.process.returncode}:\n{stderr[-4000:]}"
                 )
@@ -245,6 +246,7 @@ class Runner:
             except (OSError, subprocess.TimeoutExpired):
                 self.process.kill()
                 self.process.wait()
+        self._stderr.close()
 
 
 # --- cold imports ---------------------------------------------------------------------------------------------

@@ -53,25 +53,12 @@ if TYPE_CHECKING:
     from ._generated.types import UNSET, Unset
 
 # The generated models are attrs classes, and building them costs more than the rest of the
-# package together: they are imported on first use (a create_thread call, or one of these
-# names), so that `import langsmith_threads_client` costs little beyond httpx2.
-_GENERATED = frozenset(
-    {
-        "Command",
-        "Send",
-        "Thread",
-        "ThreadCreateSuperstepsItem",
-        "ThreadCreateTTL",
-        "ThreadMetadata",
-        "ThreadStatus",
-        "ThreadSuperstepUpdate",
-        "ThreadValues",
-    }
-)
+# package together: the names of __all__ not bound above are imported on first use (here, or
+# by a create_thread call), so that `import langsmith_threads_client` costs little beyond httpx2.
 
 
 def __getattr__(name: str) -> Any:
-    if name in _GENERATED or name in ("UNSET", "Unset"):
+    if name in __all__:
         from ._generated import models, types
 
         value = getattr(types if name in ("UNSET", "Unset") else models, name)

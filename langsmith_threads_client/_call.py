@@ -4,7 +4,7 @@ No I/O: the sync and async clients run the same loop around it and differ only i
 send an attempt (a sender, see `_senders.py`) and how they sleep.
 
 This module and what it imports (the generated layer: attrs and its model classes) load
-with a client's first call, not with the package (see `_client._call_layer`).
+with a client's first call, not with the package (see `_BaseThreadsClient._bind`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ._response import thread_or_error
 from ._retry import RETRYABLE_STATUSES, is_retryable_error, may_have_reached_server, retry_delay
 from ._validation import PreparedCreate, prepare_create
 
-__all__ = ["CreateThreadCall", "Origin", "Target", "prepare_create"]
+__all__ = ["CreateThreadCall", "Origin", "Target"]
 
 Origin = tuple[bytes, bytes, int | None]
 _REDIRECTS = frozenset({307, 308})  # the ones that keep the method and body
@@ -52,11 +52,19 @@ class Target:
     log_url: str  # no credentials, no query: what logs and error messages show
     headers: dict[str, str]  # the client's, then the endpoint's own (the body's content type) over them
 
+    # A client reaches the generated layer through its Target only, so it imports this module once.
+    prepare = staticmethod(prepare_create)
+
     @classmethod
     def of(cls, base_url: httpx2.URL, headers: Mapping[str, str]) -> Target:
         url = base_url.join(base_url.path.rstrip("/") + _PATH)
         log_url = str(url.copy_with(username=None, password=None, query=None))
         return cls(_METHOD, url, origin_of(url), log_url, {**headers, **_HEADERS})
+
+    def call(
+        self, prepared: PreparedCreate, *, headers: Mapping[str, str] | None, timeout: httpx2.Timeout, max_retries: int
+    ) -> CreateThreadCall:
+        return CreateThreadCall(prepared, self, headers=headers, timeout=timeout, max_retries=max_retries)
 
 
 class CreateThreadCall:

@@ -188,7 +188,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         if http_client is not None:
             derived = {name: value for name, value in derived.items() if name not in http_client.headers}
         self._headers = {**derived, **client_headers}
-        self._target: Target | None = None  # the endpoint under base_url: worked out on the first call
+        self._target: Target | None = None  # the endpoint under base_url: bound by the first call
         self._has_api_key = "x-api-key" in self._headers or (
             http_client is not None and "x-api-key" in http_client.headers
         )
@@ -261,6 +261,13 @@ class _BaseThreadsClient(Generic[HttpT]):
         key = "set" if self._has_api_key else "none"
         return f"{type(self).__name__}(base_url={self._log_base_url!r}, api_key={key}, max_retries={self.max_retries})"
 
+    def _bind(self) -> Target:
+        # The generated layer (attrs and its model classes, the endpoint's parser) loads here,
+        # with the first call, not with the package: importing the SDK costs little beyond httpx2.
+        from ._call import Target
+
+        return Target.of(self._base_url, self._headers)
+
     def _start(
         self,
         *,
@@ -274,11 +281,10 @@ class _BaseThreadsClient(Generic[HttpT]):
         headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
     ) -> CreateThreadCall:
-        # The generated layer (attrs and its model classes, the endpoint's parser) loads with
-        # the first call, not with the package: importing the SDK costs little beyond httpx2.
-        from ._call import CreateThreadCall, Target, prepare_create
-
-        prepared = prepare_create(
+        target = self._target
+        if target is None:
+            target = self._target = self._bind()
+        prepared = target.prepare(
             thread_id=thread_id,
             metadata=metadata,
             if_exists=if_exists,
@@ -288,12 +294,8 @@ class _BaseThreadsClient(Generic[HttpT]):
             extra_body=extra_body,
         )
         self._check_open()
-        target = self._target
-        if target is None:
-            target = self._target = Target.of(self._base_url, self._headers)
-        return CreateThreadCall(
+        return target.call(
             prepared,
-            target,
             headers=None if headers is None else _check_headers(headers, "headers"),
             timeout=self._timeout if timeout is None else _check_timeout(timeout, "timeout"),
             max_retries=self._max_retries,
