@@ -43,17 +43,31 @@ def _run_bench(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_bench_json_has_every_client_and_mode() -> None:
-    # Two rounds: each client's process must time a second batch on the same warm client.
-    proc = _run_bench("--calls", "20", "--rounds", "2", "--warmup", "5", "--import-reps", "1", "--json", "--quiet")
+    # Two long-lived rounds: each client's process must time a second batch on the same warm client; two fresh
+    # rounds: a new process per client and round.
+    sizes = ("--calls", "20", "--rounds", "2", "--fresh-rounds", "2", "--warmup", "5", "--import-reps", "1")
+    proc = _run_bench(*sizes, "--json", "--quiet")
     assert proc.returncode == 0, proc.stderr
     report: dict[str, Any] = json.loads(proc.stdout)
 
     assert report["unavailable"] == {}
     assert report["meta"]["calls"] == 20
     assert report["meta"]["rounds"] == 2
+    assert report["meta"]["fresh_rounds"] == 2
     if len(os.sched_getaffinity(0)) >= 2:
         assert report["meta"]["pinned"] is not None
-    results: dict[str, dict[str, dict[str, Any]]] = report["results"]
+    for phase in ("results", "fresh"):
+        _check_phase(report[phase])
+
+    for name in IMPORTS:
+        assert report["imports"][name]["median_ms"] > 0, name
+    assert {t["target"] for t in report["targets"]}
+    assert all(t["value"] is not None for t in report["targets"])
+    # Every target but the cold import is measured in both phases.
+    assert all(t["fresh_value"] is not None for t in report["targets"][:-1])
+
+
+def _check_phase(results: dict[str, dict[str, dict[str, Any]]]) -> None:
     assert set(results) == set(EXPECTED)
     for mode, clients in EXPECTED.items():
         assert set(results[mode]) == set(clients), mode
@@ -69,16 +83,13 @@ def test_bench_json_has_every_client_and_mode() -> None:
         assert results[mode]["httpx2"]["cpu_ratio"] == 1.0
         assert results[mode]["httpx"]["cpu_ratio_httpx"] == 1.0
 
-    for name in IMPORTS:
-        assert report["imports"][name]["median_ms"] > 0, name
-    assert {t["target"] for t in report["targets"]} and all(t["value"] is not None for t in report["targets"])
-
 
 def test_bench_table() -> None:
-    proc = _run_bench(
-        "--calls", "5", "--rounds", "1", "--warmup", "1", "--import-reps", "0", "--modes", "sync", "--clients", "sdk"
-    )
+    sizes = ("--calls", "5", "--rounds", "1", "--fresh-rounds", "1", "--warmup", "1", "--import-reps", "0")
+    proc = _run_bench(*sizes, "--modes", "sync", "--clients", "sdk")
     assert proc.returncode == 0, proc.stderr
+    assert "-- long-lived processes" in proc.stdout
+    assert "-- fresh processes" in proc.stdout
     assert "httpx2 (floor)" in proc.stdout
     assert "httpx 0.28 (legacy)" in proc.stdout
     assert "this SDK" in proc.stdout
