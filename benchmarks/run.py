@@ -604,7 +604,10 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=15, help="rounds; each times one batch of every client, per mode (default 15)"
     )
     parser.add_argument(
-        "--warmup", type=int, default=None, help="untimed calls per client before its first batch (default 2 x calls)"
+        "--warmup",
+        type=int,
+        default=None,
+        help="untimed calls per client process before its first batch (default 2 x calls, at least 256)",
     )
     parser.add_argument(
         "--modes",
