@@ -29,7 +29,8 @@ from ._exceptions import (
 )
 from ._generated import Client as _GeneratedClient
 from ._generated.api.threads import create_thread_threads_post as _endpoint
-from ._generated.models import ErrorResponse, Thread
+from ._generated.models import Thread
+from ._server_message import MESSAGE_LIMIT, one_line, server_message, shorten
 from ._validation import PreparedCreate
 
 __all__ = ["thread_or_error"]
@@ -54,25 +55,12 @@ def _raw_body(response: httpx2.Response) -> Any:
         return response.text
 
 
-def _detail(parsed: object, body: Any) -> str | None:
-    detail: object = parsed.detail if isinstance(parsed, ErrorResponse) else None
-    if detail is None and isinstance(body, dict):
-        detail = body.get("detail")
-    if detail is None:
-        return body if isinstance(body, str) and body else None
-    return detail if isinstance(detail, str) else json.dumps(detail)
-
-
-def _one_line(text: str) -> str:
-    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def _status_error(response: httpx2.Response, parsed: object, prepared: PreparedCreate, lost: bool) -> APIStatusError:
+def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: bool) -> APIStatusError:
     body = _raw_body(response)
-    detail = _detail(parsed, body)
+    detail = server_message(body)
     status = response.status_code
     summary = f"{status} {response.reason_phrase}".strip()
-    said = f": {_one_line(detail)}" if detail else ""
+    said = f": {one_line(detail)}" if detail else ""
     if status == 409:
         note = " (an earlier attempt of this call got no answer and may have created it)" if lost else ""
         return ConflictError(
@@ -92,7 +80,7 @@ def _status_error(response: httpx2.Response, parsed: object, prepared: PreparedC
             thread_id=prepared.thread_id,
         )
     if 300 <= status < 400:
-        location = response.headers.get("location", "?")
+        location = shorten(response.headers.get("location", "?"), MESSAGE_LIMIT)
         return APIStatusError(
             f"{summary}: redirect to {location} not followed",
             response=response,
@@ -111,13 +99,14 @@ def thread_or_error(response: Answer, prepared: PreparedCreate, lost: bool) -> T
     """
     try:
         # The generated parser reads only status_code, json() and content, which a RawResponse
-        # has too (tests/unit/test_senders.py parses every documented status through both).
+        # has too (tests/unit/test_transports.py parses every documented status through both).
         parsed = _endpoint._parse_response(client=_PARSER, response=cast(httpx2.Response, response))
     except _PARSE_ERRORS as exc:
         if response.status_code == 200:
             full = as_httpx(response)
             raise APIResponseValidationError(
-                f"the server answered 200 but the body is not a valid Thread ({type(exc).__name__}: {exc})",
+                f"the server answered 200 but the body is not a valid Thread "
+                f"({type(exc).__name__}: {one_line(str(exc))})",
                 response=full,
                 body=_raw_body(full),
                 thread_id=prepared.thread_id,
@@ -136,4 +125,4 @@ def thread_or_error(response: Answer, prepared: PreparedCreate, lost: bool) -> T
                 thread_id=prepared.thread_id,
             )
         return parsed
-    raise _status_error(as_httpx(response), parsed, prepared, lost)
+    raise _status_error(as_httpx(response), prepared, lost)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import pytest
 import yaml
 
 from langsmith_threads_client._generated import AuthenticatedClient, Client
@@ -23,7 +22,7 @@ from langsmith_threads_client._generated.models import (
     ThreadStatus,
     ThreadValues,
 )
-from langsmith_threads_client._generated.types import UNSET
+from langsmith_threads_client._generated.types import UNSET, Unset
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -65,15 +64,17 @@ def test_to_dict_round_trips_real_bodies() -> None:
         assert Thread.from_dict(body).to_dict() == body
 
 
-def test_values_is_required_and_nullable_so_none_is_its_only_other_value() -> None:
+def test_values_is_an_object_null_or_absent_as_the_spec_allows() -> None:
     thread = Thread.from_dict(real_body("thread_with_supersteps.json"))
-    # Typed ThreadValues | None (no Unset): this narrows under mypy --strict.
-    if thread.values is not None:
-        assert thread.values.to_dict() == real_body("thread_with_supersteps.json")["values"]
+    # Typed ThreadValues | None | Unset; truthiness narrows it (Unset is falsy) under mypy --strict.
+    assert thread.values
+    assert thread.values.to_dict() == real_body("thread_with_supersteps.json")["values"]
+    assert Thread.from_dict(real_body("thread_created.json")).values is None
     missing = real_body("thread_created.json")
     del missing["values"]
-    with pytest.raises(KeyError):
-        Thread.from_dict(missing)
+    absent = Thread.from_dict(missing)  # Aegra leaves the key out
+    assert isinstance(absent.values, Unset) and not absent.values
+    assert "values" not in absent.to_dict()
 
 
 def test_null_interrupts_parse() -> None:

@@ -60,9 +60,9 @@ def finish_exactly_once(client: ThreadsClient) -> Thread | None:
 
 
 def state_of(thread: Thread) -> dict[str, Any]:
-    # `values` is null until state is set; the server always sends it, so the model says
-    # `ThreadValues | None` and this narrowing is all a user needs.
-    if thread.values is not None:
+    # `values` is `ThreadValues | None | Unset`: null until state is set, absent on servers
+    # that leave it out (Aegra). Both are falsy, so this narrowing is all a user needs.
+    if thread.values:
         return thread.values.to_dict()
     return {}
 

@@ -21,6 +21,7 @@ from langsmith_threads_client import (
     SuperstepsError,
     ThreadsClientError,
     UnprocessableEntityError,
+    Unset,
 )
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import real_thread_body, sent_json
@@ -118,11 +119,106 @@ def test_a_multi_line_detail_is_kept_whole_but_said_in_one_line(make_client: Dri
 
 
 def test_an_error_without_a_json_body_keeps_the_text(make_client: DriverFactory, api: MockServer) -> None:
-    api.post("/threads").respond(502, text="<html>Bad Gateway</html>")
+    api.post("/threads").respond(502, text="upstream went away")
     with pytest.raises(InternalServerError) as caught:
         make_client(max_retries=0).create()
-    assert caught.value.body == "<html>Bad Gateway</html>"
-    assert caught.value.detail == "<html>Bad Gateway</html>"
+    assert caught.value.body == "upstream went away"
+    assert caught.value.detail == "upstream went away"
+    assert str(caught.value) == "502 Bad Gateway: upstream went away"
+
+
+def test_an_html_error_page_is_said_as_its_text(make_client: DriverFactory, api: MockServer) -> None:
+    page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"
+    api.post("/threads").respond(502, text=page, headers={"content-type": "text/html"})
+    with pytest.raises(InternalServerError) as caught:
+        make_client(max_retries=0).create()
+    assert caught.value.body == page
+    assert caught.value.detail == "502 Bad Gateway: nginx"
+
+
+# Each shape a server that implements the API was seen to send (tests/conformance asserts
+# them per kind), and the one line `.detail` makes of it.
+BODY_SHAPES = {
+    "detail string (dev, postgres)": (
+        409,
+        {"detail": "Thread with ID x already exists"},
+        "Thread with ID x already exists",
+    ),
+    "error and message (aegra)": (
+        409,
+        {"error": "conflict", "message": "Thread 'x' already exists", "details": None},
+        "Thread 'x' already exists",
+    ),
+    "FastAPI validation list (aegra)": (
+        422,
+        {
+            "detail": [
+                {"type": "uuid_parsing", "loc": ["body", "thread_id"], "msg": "Input should be a valid UUID"},
+                {"type": "enum", "loc": ["body", "if_exists"], "msg": "Input should be 'raise'", "input": "bogus"},
+            ]
+        },
+        "body.thread_id: Input should be a valid UUID; body.if_exists: Input should be 'raise'",
+    ),
+    "nested error object": (500, {"error": {"message": "database is down", "type": "db"}}, "database is down"),
+    "problem details title only": (404, {"title": "Not Found", "status": 404}, "Not Found"),
+    "a JSON list": (400, ["bad", "worse"], '"bad"; "worse"'),
+    "plain text (dev-0.4)": (409, "Thread with ID x already exists", "Thread with ID x already exists"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BODY_SHAPES))
+def test_the_servers_message_is_carried_whatever_the_bodys_shape(
+    make_client: DriverFactory, api: MockServer, shape: str
+) -> None:
+    status, body, said = BODY_SHAPES[shape]
+    if isinstance(body, str):
+        api.post("/threads").respond(status, text=body, headers={"content-type": "text/plain; charset=utf-8"})
+    else:
+        api.post("/threads").respond(status, json=body)
+    with pytest.raises(APIStatusError) as caught:
+        make_client(max_retries=0).create(thread_id=uuid.uuid4())
+    assert caught.value.status_code == status
+    assert caught.value.detail == said
+    assert caught.value.body == body
+    assert str(caught.value).startswith(f"{status} ")
+    assert f": {said}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx2.Response(502, text="<html><body>" + "<p>upstream trouble</p>" * 3000 + "</body></html>"),
+        httpx2.Response(422, json={"detail": "x" * 60_000}),
+        httpx2.Response(422, json={"detail": [{"loc": ["body", str(i)], "msg": "bad " * 50} for i in range(500)]}),
+        httpx2.Response(409, text="y" * 60_000),
+        httpx2.Response(307, headers={"location": "http://elsewhere.test/" + "z" * 60_000}),
+    ],
+    ids=["html-page", "json-detail", "validation-list", "plain-text", "redirect-location"],
+)
+def test_messages_stay_short_whatever_the_server_sends_and_the_body_stays_whole(
+    make_client: DriverFactory, api: MockServer, answer: httpx2.Response
+) -> None:
+    api.post("/threads").mock(return_value=answer)
+    with pytest.raises(APIStatusError) as caught:
+        make_client(max_retries=0).create()
+    assert len(str(caught.value)) <= 400, len(str(caught.value))
+    assert "\n" not in str(caught.value)
+    assert caught.value.detail is None or len(caught.value.detail) <= 1000
+    assert "more characters" in str(caught.value)
+    assert caught.value.response.content == answer.content
+
+
+def test_a_thread_with_only_the_spec_required_fields_parses(make_client: DriverFactory, api: MockServer) -> None:
+    # What Aegra answers: no values, config or interrupts, plus a user_id the spec does not name.
+    required = ("thread_id", "created_at", "updated_at", "metadata", "status")
+    body = {k: v for k, v in real_thread_body().items() if k in required}
+    body["user_id"] = "anonymous"
+    api.post("/threads").respond(200, json=body)
+    thread = make_client().create(thread_id=body["thread_id"])
+    assert str(thread.thread_id) == body["thread_id"]
+    assert not thread.values
+    assert isinstance(thread.values, Unset)
+    assert thread.additional_properties == {"user_id": "anonymous"}
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,9 @@ class Thread:
         updated_at (datetime.datetime): The last time the thread was updated.
         metadata (ThreadMetadata): The thread metadata.
         status (ThreadStatus): The status of the thread.
-        values (None | ThreadValues): The current state of the thread.
         state_updated_at (datetime.datetime | Unset): The last time the thread state was updated.
         config (ThreadConfig | Unset): The thread config.
+        values (None | ThreadValues | Unset): The current state of the thread.
         interrupts (None | ThreadInterrupts | Unset): The current interrupts of the thread.
         ttl (ThreadTTLInfo | Unset): TTL information if set for this thread. Only present when ?include=ttl is passed.
         extracted (ThreadExtracted | Unset): Extracted values from thread JSONB columns, populated when extract is
@@ -46,9 +46,9 @@ class Thread:
     updated_at: datetime.datetime
     metadata: ThreadMetadata
     status: ThreadStatus
-    values: None | ThreadValues
     state_updated_at: datetime.datetime | Unset = UNSET
     config: ThreadConfig | Unset = UNSET
+    values: None | ThreadValues | Unset = UNSET
     interrupts: None | ThreadInterrupts | Unset = UNSET
     ttl: ThreadTTLInfo | Unset = UNSET
     extracted: ThreadExtracted | Unset = UNSET
@@ -65,12 +65,6 @@ class Thread:
 
         status = self.status.value
 
-        values: dict[str, Any] | None
-        if isinstance(self.values, ThreadValues):
-            values = self.values.to_dict()
-        else:
-            values = self.values
-
         state_updated_at: str | Unset = UNSET
         if not isinstance(self.state_updated_at, Unset):
             state_updated_at = self.state_updated_at.isoformat()
@@ -78,6 +72,14 @@ class Thread:
         config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.config, Unset):
             config = self.config.to_dict()
+
+        values: dict[str, Any] | None | Unset
+        if isinstance(self.values, Unset):
+            values = UNSET
+        elif isinstance(self.values, ThreadValues):
+            values = self.values.to_dict()
+        else:
+            values = self.values
 
         interrupts: dict[str, Any] | None | Unset
         if isinstance(self.interrupts, Unset):
@@ -104,13 +106,14 @@ class Thread:
                 "updated_at": updated_at,
                 "metadata": metadata,
                 "status": status,
-                "values": values,
             }
         )
         if state_updated_at is not UNSET:
             field_dict["state_updated_at"] = state_updated_at
         if config is not UNSET:
             field_dict["config"] = config
+        if values is not UNSET:
+            field_dict["values"] = values
         if interrupts is not UNSET:
             field_dict["interrupts"] = interrupts
         if ttl is not UNSET:
@@ -133,21 +136,6 @@ class Thread:
 
         status = ThreadStatus(d.pop("status"))
 
-        def _parse_values(data: object) -> None | ThreadValues:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                values_type_0 = ThreadValues.from_dict(data)
-
-                return values_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ThreadValues, data)
-
-        values = _parse_values(d.pop("values"))
-
         _state_updated_at = d.pop("state_updated_at", UNSET)
         state_updated_at: datetime.datetime | Unset
         if isinstance(_state_updated_at, Unset):
@@ -161,6 +149,23 @@ class Thread:
             config = UNSET
         else:
             config = ThreadConfig.from_dict(_config)
+
+        def _parse_values(data: object) -> None | ThreadValues | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                values_type_0 = ThreadValues.from_dict(data)
+
+                return values_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ThreadValues | Unset, data)
+
+        values = _parse_values(d.pop("values", UNSET))
 
         def _parse_interrupts(data: object) -> None | ThreadInterrupts | Unset:
             if data is None:
@@ -199,9 +204,9 @@ class Thread:
             updated_at=updated_at,
             metadata=metadata,
             status=status,
-            values=values,
             state_updated_at=state_updated_at,
             config=config,
+            values=values,
             interrupts=interrupts,
             ttl=ttl,
             extracted=extracted,
