@@ -237,12 +237,16 @@ class InternalServerError(APIStatusError):
 
 
 class SuperstepsError(APIStatusError):
-    """The server created the thread but failed to apply its supersteps.
+    """The server failed to apply the call's supersteps after it began creating the thread.
 
-    The real server answers 201 with an error `detail` (no or unknown graph) or 400
-    (a node the graph lacks) after it has created the thread: the thread exists,
-    with id `thread_id`, with none or only part of the state the supersteps were
-    meant to set (supersteps before the failing one stay applied).
+    The official servers answer 201 with an error `detail` (no or unknown graph) or 400
+    (a node the graph lacks). The in-memory servers (`dev`, `dev-0.4`) keep the thread,
+    with id `thread_id`, with none or only part of the state the supersteps were meant
+    to set; the Postgres-backed server rolls the create back, whatever its 201 says (the
+    README's compatibility table). `thread_created` is True because the server's answer
+    says the thread was made, not because the SDK checked. Either way
+    `create_thread(thread_id=error.thread_id, if_exists="do_nothing")` (without the
+    supersteps) leaves exactly one thread.
     """
 
     thread_id: uuid.UUID

@@ -73,7 +73,8 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
         )
     if (200 <= status < 300) or (status == 400 and prepared.has_supersteps):
         return SuperstepsError(
-            f"{summary}{said} (thread {prepared.thread_id} was created; its supersteps failed)",
+            f"{summary}{said} (thread {prepared.thread_id}: its supersteps failed; whether the server kept the "
+            "thread depends on the server)",
             response=response,
             body=body,
             detail=detail,

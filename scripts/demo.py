@@ -32,7 +32,9 @@ from langsmith_threads_client import (  # noqa: E402
     ThreadsClient,
     __version__,
 )
-from scripts.agent_server.harness import GRAPH_ID, AgentServer  # noqa: E402
+from scripts.agent_server.kinds import KINDS  # noqa: E402
+from scripts.agent_server.processes import group_members  # noqa: E402
+from scripts.agent_server.server import GRAPH_ID, AgentServer  # noqa: E402
 
 SOURCE = {"source": "scripts/demo"}
 
@@ -136,7 +138,10 @@ def sync_part(base_url: str) -> None:
             )
         except SuperstepsError as error:
             show_error(error)
-            note(f"the server answered {error.status_code}; thread {error.thread_id} exists, without that state.")
+            note(f"the server answered {error.status_code} for thread {error.thread_id}, without that state "
+                 "(whether it kept the thread depends on the server: the README's compatibility table).")
+        else:
+            note("this server accepted the supersteps without a graph and did not apply them (no error to raise).")
 
 
 async def async_part(base_url: str, count: int) -> None:
@@ -148,7 +153,7 @@ async def async_part(base_url: str, count: int) -> None:
         threads = await asyncio.gather(*(client.create_thread(metadata={"user": name, **SOURCE}) for name in names))
         elapsed_ms = (time.perf_counter() - started) * 1000
         show_table(threads)
-        note(f"{count} threads in {elapsed_ms:.0f} ms over one client's connection pool; values are None for each.")
+        note(f"{count} threads in {elapsed_ms:.0f} ms over one client's connection pool; none has state yet.")
 
         heading(6, f'Supersteps on graph "{GRAPH_ID}": the thread starts with state')
         supersteps = [{"updates": [{"values": {"messages": ["hello from the demo"], "count": 1}, "as_node": "start"}]}]
@@ -157,26 +162,23 @@ async def async_part(base_url: str, count: int) -> None:
             metadata={"user": "alice", **SOURCE}, graph_id=GRAPH_ID, supersteps=supersteps
         )
         show_thread(stepped)
+        if not stepped.values:
+            note("this server's answer carries no state (see the README's compatibility table).")
         if str(stepped.status) == "interrupted":
             note("status is interrupted: the update acted as node start, and the graph's next node, step, is pending.")
 
 
 def verify_gone(pid: int | None) -> bool:
-    if pid is None:
-        return True
-    try:
-        os.killpg(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    # Not os.killpg(pid, 0): it also finds a zombie that init has not reaped yet (a server's
+    # child orphaned a moment before the group stopped), which is no process left behind.
+    return pid is None or not group_members(pid)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--concurrent", type=int, default=3, help="threads to create at once with the async client")
     parser.add_argument("--no-color", action="store_true", help="plain text, even on a terminal")
+    parser.add_argument("--server", choices=list(KINDS), default="dev", help="the server kind to run (default: dev)")
     args = parser.parse_args(argv)
     if args.concurrent < 1:
         parser.error("--concurrent must be at least 1")
@@ -184,8 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     style = Style(sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR"))
 
     print(style.bold(f"langsmith-threads-client {__version__} demo"))
-    print(f"Starting a local LangGraph Agent Server (langgraph dev, in memory, graph {GRAPH_ID!r}) ...")
-    server = AgentServer()
+    kind = KINDS[args.server]
+    print(f"Starting a local Agent Server, kind {kind.name}: {kind.description}, graph {GRAPH_ID!r} ...")
+    server = AgentServer(kind.name)
     server.start()
     pid = server.pid
     try:

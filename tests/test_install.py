@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 from tests.test_readme import EXAMPLE_URL, EXAMPLES, EXPECTED
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 EXAMPLE_URL = "http://127.0.0.1:2024"

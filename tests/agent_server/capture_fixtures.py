@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make `tests` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.agent_server.harness import GRAPH_ID, AgentServer
+from scripts.agent_server.server import GRAPH_ID, AgentServer
+from scripts.agent_server.venvs import pinned_versions
 
 DEFAULT_OUTDIR = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -60,13 +60,7 @@ CASES: list[tuple[str, int, Any]] = [
 
 
 def _versions() -> dict[str, str]:
-    out = {}
-    for dist in ("langgraph-api", "langgraph-runtime-inmem", "langgraph-cli", "langgraph"):
-        try:
-            out[dist] = importlib_metadata.version(dist)
-        except importlib_metadata.PackageNotFoundError:
-            out[dist] = "not installed"
-    return out
+    return pinned_versions("dev", ("langgraph-api", "langgraph-runtime-inmem", "langgraph-cli", "langgraph"))
 
 
 def capture(outdir: Path = DEFAULT_OUTDIR) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.agent_server.harness import GRAPH_ID, AgentServer
+from scripts.agent_server.server import GRAPH_ID, AgentServer
 
 OK_STEP = [{"updates": [{"values": {"messages": ["hi"], "count": 1}, "as_node": "start"}]}]
 TWO_STEPS = [

@@ -1,18 +1,24 @@
-"""pytest plugin: a real Agent Server for the whole test session.
+"""pytest plugin: real Agent Servers of every kind for the whole test session.
 
 Register it from ``tests/conftest.py``::
 
     pytest_plugins = ["tests.agent_server.pytest_plugin"]
 
-Fixture ``agent_server`` (session scope) starts one :class:`AgentServer` of
-``scripts/agent_server/harness.py`` (``langgraph dev`` on a free loopback port,
-in a temporary directory), yields it and stops it at the end of the session.
-When a test that uses it fails, the tail of the server log is attached to the
-report as a section ("agent server log"), shown by pytest next to the captured
-output.
+``--server KIND`` (repeatable; default: every kind of scripts/agent_server/kinds.py) names
+the kinds the session runs against. A test takes a server in one of two ways:
+
+* ``agent_server``: the ``dev`` kind (the current official server), for the tests that
+  go deep on one server (integration, faults, README);
+* ``server``: each selected kind in turn (the test is parametrized by ``server_kind``), for
+  the conformance suite in tests/conformance.
+
+Each kind's server starts on first use and stops at the end of the session, with the one
+Postgres and the one Redis the session shares (started only if a kind needs them). A test
+whose server kind is not selected is deselected, never skipped. When a test that uses a
+server fails, the tail of its log is attached to the report.
 
 Environment:
-    AGENT_SERVER_STARTUP_TIMEOUT  seconds to wait for ``GET /ok`` (default 60)
+    AGENT_SERVER_STARTUP_TIMEOUT  seconds to wait for the health path (default 90)
     AGENT_SERVER_LOG_LINES        log lines attached to a failure (default 60)
 """
 
@@ -24,12 +30,81 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    # Imported in the fixture instead: the unit and generated tests (and the sdist, which
-    # does not ship scripts/) must run without the harness and the server stack.
-    from scripts.agent_server.harness import AgentServer
+from tests.support.kinds import SERVER_KINDS
 
-_SERVER_KEY: pytest.StashKey[AgentServer] = pytest.StashKey()
+if TYPE_CHECKING:
+    # Imported in the fixtures instead: the unit and generated tests (and the sdist, which
+    # does not ship scripts/agent_server) must run without the harness and the server stack.
+    from scripts.agent_server.server import AgentServer
+    from scripts.agent_server.services import Postgres, Redis
+
+__all__ = ["ServerPool"]
+
+
+class ServerPool:
+    """One running server per kind, and the services they share, started on first use."""
+
+    def __init__(self, startup_timeout: float) -> None:
+        self.startup_timeout = startup_timeout
+        self._servers: dict[str, AgentServer] = {}
+        self._postgres: Postgres | None = None
+        self._redis: Redis | None = None
+
+    def postgres(self) -> Postgres:
+        from scripts.agent_server.services import Postgres
+
+        if self._postgres is None:
+            self._postgres = Postgres().start()
+        return self._postgres
+
+    def redis(self) -> Redis:
+        from scripts.agent_server.services import Redis
+
+        if self._redis is None:
+            self._redis = Redis().start()
+        return self._redis
+
+    def new(self, kind: str, **kwargs: object) -> AgentServer:
+        """A server of ``kind`` not in the pool (the caller starts and stops it) on the shared services."""
+        from scripts.agent_server.kinds import KINDS
+        from scripts.agent_server.server import AgentServer
+
+        needs = KINDS[kind].services
+        return AgentServer(
+            kind,
+            startup_timeout=self.startup_timeout,
+            postgres=self.postgres() if "postgres" in needs else None,
+            redis=self.redis() if "redis" in needs else None,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    def get(self, kind: str) -> AgentServer:
+        server = self._servers.get(kind)
+        if server is None:
+            server = self.new(kind)
+            server.start()  # raises AgentServerError with the log tail on failure
+            self._servers[kind] = server
+        return server
+
+    def started(self) -> dict[str, AgentServer]:
+        return dict(self._servers)
+
+    def close(self) -> None:
+        errors: list[BaseException] = []
+        for service in (*self._servers.values(), self._redis, self._postgres):
+            if service is None:
+                continue
+            try:
+                service.stop()
+            except Exception as exc:
+                errors.append(exc)
+        self._servers.clear()
+        self._postgres = self._redis = None
+        if errors:
+            raise errors[0]
+
+
+_POOL_KEY: pytest.StashKey[ServerPool] = pytest.StashKey()
 
 
 def _log_lines() -> int:
@@ -39,32 +114,80 @@ def _log_lines() -> int:
         return 60
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--server",
+        action="append",
+        choices=SERVER_KINDS,
+        default=[],
+        metavar="KIND",
+        help=f"run the server tests against this kind (repeatable; default: all of {', '.join(SERVER_KINDS)})",
+    )
+
+
+def selected_kinds(config: pytest.Config) -> tuple[str, ...]:
+    chosen: list[str] = config.getoption("--server") or list(SERVER_KINDS)
+    return tuple(kind for kind in SERVER_KINDS if kind in chosen)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "agent_server: test talks to the real langgraph dev server")
+    config.addinivalue_line("markers", "agent_server: test talks to a real Agent Server")
+    config.addinivalue_line("markers", "kinds(*names): run the test only on these server kinds")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Mark every test that uses the fixture, so `-m "not agent_server"` skips them.
+_UNSELECTED = "unselected"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "server_kind" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("kinds")
+        kinds = [kind for kind in selected_kinds(metafunc.config) if only is None or kind in only.args]
+        # Session scope groups each kind's tests together, so servers start once per kind. A
+        # test none of whose kinds is selected is deselected below (an empty parametrization
+        # would be reported as skipped).
+        metafunc.parametrize("server_kind", kinds or [_UNSELECTED], scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kinds = selected_kinds(config)
+    kept, dropped = [], []
     for item in items:
-        if "agent_server" in getattr(item, "fixturenames", ()):
+        names = getattr(item, "fixturenames", ())
+        if "agent_server" in names or "server" in names or "servers" in names:
             item.add_marker(pytest.mark.agent_server)
+        callspec = getattr(item, "callspec", None)
+        unselected = callspec is not None and callspec.params.get("server_kind") == _UNSELECTED
+        if unselected or ("agent_server" in names and "dev" not in kinds):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
-def agent_server(request: pytest.FixtureRequest) -> Iterator[AgentServer]:
-    """A running ``langgraph dev`` with graph ``echo``; shared by the session."""
-    from scripts.agent_server.harness import AgentServer
-    timeout = float(os.environ.get("AGENT_SERVER_STARTUP_TIMEOUT", "60"))
-    server = AgentServer(startup_timeout=timeout)
-    server.start()  # raises AgentServerError with the log tail on failure
-    request.config.stash[_SERVER_KEY] = server
+def servers(request: pytest.FixtureRequest) -> Iterator[ServerPool]:
+    """The session's pool of running servers, one per kind, and their shared Postgres and Redis."""
+    pool = ServerPool(float(os.environ.get("AGENT_SERVER_STARTUP_TIMEOUT", "90")))
+    request.config.stash[_POOL_KEY] = pool
     try:
-        yield server
+        yield pool
     finally:
-        try:
-            server.stop()
-        finally:
-            del request.config.stash[_SERVER_KEY]
+        del request.config.stash[_POOL_KEY]
+        pool.close()
+
+
+@pytest.fixture(scope="session")
+def agent_server(servers: ServerPool) -> AgentServer:
+    """A running ``langgraph dev`` (the ``dev`` kind) with graph ``echo``; shared by the session."""
+    return servers.get("dev")
+
+
+@pytest.fixture(scope="session")
+def server(servers: ServerPool, server_kind: str) -> AgentServer:
+    """A running server of ``server_kind`` (each selected kind in turn); shared by the session."""
+    return servers.get(server_kind)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -72,11 +195,20 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    if not report.failed or "agent_server" not in getattr(item, "fixturenames", ()):
+    if not report.failed:
         return report
-    server = item.config.stash.get(_SERVER_KEY, None)
-    if server is None:
+    pool = item.config.stash.get(_POOL_KEY, None)
+    if pool is None:
         return report
-    state = f"{server!r}, startup {server.startup_seconds or 0:.2f}s"
-    report.sections.append((f"agent server log ({report.when}; {state})", server.log_tail(_log_lines())))
+    names = getattr(item, "fixturenames", ())
+    callspec = getattr(item, "callspec", None)
+    wanted = set()
+    if "agent_server" in names:
+        wanted.add("dev")
+    if callspec is not None and "server_kind" in callspec.params:
+        wanted.add(callspec.params["server_kind"])
+    for kind, server in pool.started().items():
+        if kind in wanted:
+            state = f"{server!r}, startup {server.startup_seconds or 0:.2f}s"
+            report.sections.append((f"{kind} server log ({report.when}; {state})", server.log_tail(_log_lines())))
     return report

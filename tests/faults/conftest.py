@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 from tests.faults.proxy import FaultProxy
 
 # Longer than every client timeout used with Fault.DELAY, so a delayed answer always arrives too late.

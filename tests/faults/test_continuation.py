@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from langsmith_threads_client import APIConnectionError, APITimeoutError, ThreadsClient, Unset
-from scripts.agent_server.harness import GRAPH_ID, AgentServer
+from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.faults.proxy import Fault, FaultProxy
 from tests.faults.support import CLIENT_KINDS, ClientKind, create_once, new_marker
 

@@ -31,7 +31,7 @@ from langsmith_threads_client import (
     RateLimitError,
     ThreadsClientError,
 )
-from scripts.agent_server.harness import GRAPH_ID, AgentServer
+from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.faults.proxy import Fault, FaultProxy
 from tests.faults.support import CLIENT_KINDS, CallResult, ClientKind, create_once, new_marker, thread_metadata
 

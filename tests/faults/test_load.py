@@ -34,7 +34,7 @@ from langsmith_threads_client import (
     Thread,
     ThreadsClient,
 )
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 from tests.faults.proxy import Fault, FaultProxy, ProxyStats
 from tests.faults.support import thread_metadata
 

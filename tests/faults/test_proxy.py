@@ -10,7 +10,7 @@ import time
 import httpx2
 import pytest
 
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 from tests.faults.proxy import Fault, FaultProxy, Redirect
 
 # fault -> (exception a plain httpx client raises, or the status it gets; does the server see it?)

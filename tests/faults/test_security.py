@@ -29,7 +29,7 @@ from langsmith_threads_client import (
     DefaultAioHttpClient,
     ThreadsClient,
 )
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 from tests.faults.proxy import Fault, FaultProxy, Redirect
 from tests.faults.support import CLIENT_KINDS, CallResult, ClientKind, create_once, new_marker, thread_metadata
 

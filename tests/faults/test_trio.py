@@ -11,7 +11,7 @@ import anyio
 import pytest
 
 from langsmith_threads_client import AsyncThreadsClient, Thread
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 from tests.faults.proxy import Fault, FaultProxy
 
 RETRY_AFTER = 0.2

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from scripts.agent_server.harness import AgentServer
-from tests.integration.sdk import SDK
+from scripts.agent_server.server import AgentServer
+from tests.support.clients import SDK
 
 
 @pytest.fixture(params=["sync", "async", "aiohttp"])

@@ -13,7 +13,7 @@ import httpx2
 import pytest
 
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 
 CANCELLED = 1000
 AFTERWARDS = 10

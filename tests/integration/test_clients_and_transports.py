@@ -15,7 +15,7 @@ from langsmith_threads_client import (
     ThreadsClient,
     ThreadStatus,
 )
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 
 CALLS = 24
 

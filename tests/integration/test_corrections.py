@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from scripts.agent_server.harness import GRAPH_ID, AgentServer
-from tests.integration.sdk import SDK
+from scripts.agent_server.server import GRAPH_ID, AgentServer
+from scripts.agent_server.venvs import pinned_versions
+from tests.support.clients import SDK
 
 ROOT = Path(__file__).resolve().parents[2]
 HI = {"updates": [{"values": {"messages": ["hi"], "count": 1}, "as_node": "start"}]}
@@ -49,7 +49,7 @@ def server_rejects(agent_server: AgentServer, body: dict[str, Any]) -> bool:
 def test_the_pinned_server_is_the_one_the_corrections_were_checked_against() -> None:
     # Read by this test, so bumping the server pins without re-checking the corrections fails here.
     [record] = [op for op in corrections() if op["path"] == "/info/x-corrections-checked-against"]
-    assert {name: version(name) for name in record["value"]} == record["value"]
+    assert pinned_versions("dev", tuple(record["value"])) == record["value"]
 
 
 def test_every_thread_the_server_returns_has_values_null_until_state_is_set(agent_server: AgentServer) -> None:

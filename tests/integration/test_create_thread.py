@@ -26,8 +26,8 @@ from langsmith_threads_client import (
     ThreadStatus,
     UnprocessableEntityError,
 )
-from scripts.agent_server.harness import AgentServer
-from tests.integration.sdk import SDK
+from scripts.agent_server.server import AgentServer
+from tests.support.clients import SDK
 
 HI = {"updates": [{"values": {"messages": ["hi"], "count": 1}, "as_node": "start"}]}
 THERE = {"updates": [{"values": {"messages": ["there"], "count": 2}, "as_node": "step"}]}

@@ -9,7 +9,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from langsmith_threads_client import AsyncThreadsClient, ThreadsClient
-from scripts.agent_server.harness import AgentServer
+from scripts.agent_server.server import AgentServer
 
 CHILDREN = 4
 THREADS = 8

@@ -93,7 +93,7 @@ def test_201_with_an_error_detail_says_the_thread_was_created_and_carries_its_id
     assert error.thread_id == sent_id
     assert error.thread_created is True
     assert error.status_code == 201
-    assert f"thread {sent_id} was created" in str(error)
+    assert f"thread {sent_id}: its supersteps failed" in str(error)
 
 
 def test_400_for_supersteps_is_a_superstep_error_on_an_existing_thread(

@@ -1,0 +1,51 @@
+"""Fixtures for the conformance suite: every scenario on every server kind, with every client.
+
+``server`` (tests/agent_server/pytest_plugin.py) is each selected kind in turn; ``sdk`` runs
+each test with ThreadsClient, AsyncThreadsClient and AsyncThreadsClient on
+DefaultAioHttpClient; ``behaviour`` is what tests/conformance/observed.py says the kind
+answers; ``marker`` is metadata unique to the test, so a test counts its own threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from scripts.agent_server.server import AgentServer
+from tests.conformance.observed import KINDS, Behaviour
+from tests.faults.proxy import FaultProxy
+from tests.support.clients import SDK
+from tests.support.kinds import CLIENT_KINDS, ClientKind
+
+# Longer than every client timeout used with Fault.DELAY, so a delayed answer always arrives too late.
+PROXY_DELAY = 2.0
+
+
+@pytest.fixture(params=CLIENT_KINDS, ids=str)
+def sdk(request: pytest.FixtureRequest, server: AgentServer) -> Iterator[SDK]:
+    """The SDK against this kind's server; closed (connections released) after the test."""
+    kind: ClientKind = request.param
+    with contextlib.ExitStack() as stack:
+        yield SDK(kind.value, server.base_url, stack)
+
+
+@pytest.fixture
+def behaviour(server_kind: str) -> Behaviour:
+    return KINDS[server_kind]
+
+
+@pytest.fixture
+def marker() -> dict[str, str]:
+    return {"test_marker": uuid.uuid4().hex}
+
+
+@pytest.fixture
+def proxy(server: AgentServer) -> Iterator[FaultProxy]:
+    """A fresh fault proxy in front of this kind's server; stopped after the test."""
+    with FaultProxy(server.base_url, delay=PROXY_DELAY) as fault_proxy:
+        yield fault_proxy
+    stats = fault_proxy.stats()
+    assert stats.upstream_errors == 0, f"the proxy itself failed to reach the server: {stats}"
