@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from langsmith_threads_client import APIConnectionError, APITimeoutError, ThreadsClient, Unset
+from langsmith_threads_client import APIConnectionError, APITimeoutError, ThreadsClient
 from scripts.agent_server.server import GRAPH_ID, AgentServer
+from tests.conformance.observed import Behaviour
 from tests.faults.proxy import Fault, FaultProxy
 from tests.faults.support import CLIENT_KINDS, ClientKind, create_once, new_marker
 
@@ -24,8 +25,9 @@ SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"messages": ["hi"], "
 APPLIED_ONCE = {"messages": ["hi"], "count": 1}
 
 
-def _held(agent_server: AgentServer, marker: str) -> list[str]:
-    return [thread["thread_id"] for thread in agent_server.search_threads(metadata={"marker": marker})]
+def _held(server: AgentServer, marker: str) -> list[str]:
+    return [thread["thread_id"] for thread in server.search_threads(metadata={"marker": marker})]
+
 
 
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
@@ -34,12 +36,13 @@ def _held(agent_server: AgentServer, marker: str) -> list[str]:
     [(Fault.DROP_AFTER_FORWARD, APIConnectionError, 5.0), (Fault.DELAY, APITimeoutError, 0.5)],
 )
 def test_a_lost_create_is_finished_with_its_thread_id_and_do_nothing(
-    agent_server: AgentServer,
+    server: AgentServer,
     proxy: FaultProxy,
     kind: ClientKind,
     fault: Fault,
     error_class: type[APIConnectionError],
     timeout: float,
+    behaviour: Behaviour,
 ) -> None:
     marker = new_marker()
     proxy.script(fault)
@@ -49,15 +52,15 @@ def test_a_lost_create_is_finished_with_its_thread_id_and_do_nothing(
     assert type(error) is error_class, failed.describe()
     assert isinstance(error, APIConnectionError) and error.thread_id is not None
     assert error.thread_id.version == 7, "the SDK assigned the id before sending"
-    assert _held(agent_server, marker) == [str(error.thread_id)], "the lost attempt created the thread"
+    assert _held(server, marker) == [str(error.thread_id)], "the lost attempt created the thread"
 
     continued = create_once(
         kind, proxy.base_url, {"thread_id": error.thread_id, "if_exists": "do_nothing", "metadata": {"marker": marker}}
     )
     assert continued.thread is not None, continued.describe()
     assert continued.thread.thread_id == error.thread_id
-    assert continued.thread.metadata.to_dict() == {"marker": marker}
-    assert _held(agent_server, marker) == [str(error.thread_id)], "still exactly one thread"
+    assert continued.thread.metadata.to_dict() == {**behaviour.metadata_added, "marker": marker}
+    assert _held(server, marker) == [str(error.thread_id)], "still exactly one thread"
 
 
 def _supersteps_call(marker: str, **changes: Any) -> dict[str, Any]:
@@ -66,7 +69,7 @@ def _supersteps_call(marker: str, **changes: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("fault", [Fault.DROP_AFTER_FORWARD, Fault.DROP_BEFORE_FORWARD])
 def test_a_lost_create_with_supersteps_is_finished_without_them_and_applies_them_once(
-    agent_server: AgentServer, proxy: FaultProxy, fault: Fault
+    server: AgentServer, proxy: FaultProxy, fault: Fault, behaviour: Behaviour
 ) -> None:
     marker = new_marker()
     proxy.script(fault)
@@ -82,19 +85,21 @@ def test_a_lost_create_with_supersteps_is_finished_without_them_and_applies_them
             thread_id=thread_id, if_exists="do_nothing", metadata={"marker": marker}, graph_id=GRAPH_ID
         )
         assert thread.thread_id == thread_id
-        if fault is Fault.DROP_AFTER_FORWARD:
-            assert thread.values is not None and not isinstance(thread.values, Unset)
-            assert thread.values.to_dict() == APPLIED_ONCE, "the lost attempt ran them"
+        if fault is Fault.DROP_AFTER_FORWARD and behaviour.applies_supersteps:
+            assert thread.values, "the lost attempt ran them"
+            assert thread.values.to_dict() == APPLIED_ONCE
         else:
-            assert thread.values is None, "the lost attempt never reached the server: no state yet"
+            # The lost attempt never reached the server, or this kind ignores supersteps.
+            assert not thread.values, "no state yet"
             # Now, and only now, the supersteps are sent (the server applies them to the thread).
             thread = client.create_thread(**_supersteps_call(marker, thread_id=thread_id, if_exists="do_nothing"))
             assert thread.thread_id == thread_id
-    assert _held(agent_server, marker) == [str(thread_id)]
-    assert agent_server.get_state(thread_id)["values"] == APPLIED_ONCE, "applied exactly once"
+    assert _held(server, marker) == [str(thread_id)]
+    applied = APPLIED_ONCE if behaviour.applies_supersteps else {}
+    assert server.get_state(thread_id)["values"] == applied, "applied once (never, on a kind that ignores them)"
 
 
-def test_the_continuation_never_touches_another_callers_thread(agent_server: AgentServer, proxy: FaultProxy) -> None:
+def test_the_continuation_never_touches_another_callers_thread(server: AgentServer, proxy: FaultProxy) -> None:
     # The id in the error is the one this call's request named, not a fresh one.
     marker = new_marker()
     proxy.script(Fault.DROP_AFTER_FORWARD)
@@ -103,4 +108,4 @@ def test_the_continuation_never_touches_another_callers_thread(agent_server: Age
         with pytest.raises(APIConnectionError) as caught:
             client.create_thread(thread_id=given, metadata={"marker": marker})
     assert caught.value.thread_id == given
-    assert _held(agent_server, marker) == [str(given)]
+    assert _held(server, marker) == [str(given)]

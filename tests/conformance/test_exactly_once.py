@@ -32,6 +32,7 @@ from langsmith_threads_client import (
     ThreadsClientError,
 )
 from scripts.agent_server.server import GRAPH_ID, AgentServer
+from tests.conformance.observed import Behaviour
 from tests.faults.proxy import Fault, FaultProxy
 from tests.faults.support import CLIENT_KINDS, CallResult, ClientKind, create_once, new_marker, thread_metadata
 
@@ -200,10 +201,13 @@ def check_sleeps(scenario: Scenario, result: CallResult, requests: int) -> None:
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
-def test_fault(agent_server: AgentServer, proxy: FaultProxy, scenario: Scenario, mode: str, kind: ClientKind) -> None:
+def test_fault(
+    server: AgentServer, proxy: FaultProxy, behaviour: Behaviour, scenario: Scenario, mode: str, kind: ClientKind
+) -> None:
     marker = new_marker()
     metadata = {"fault_test": marker, "scenario": scenario.name, "mode": mode, "kind": kind.value}
-    expected_metadata = {**metadata, "graph_id": GRAPH_ID} if mode in SUPERSTEP_MODES else metadata
+    sent_metadata = {**metadata, "graph_id": GRAPH_ID} if mode in SUPERSTEP_MODES else metadata
+    expected_metadata = {**behaviour.metadata_added, **sent_metadata}  # some kinds add keys of their own
     given_id = uuid.uuid4()
     proxy.script(*scenario.script)
 
@@ -212,7 +216,7 @@ def test_fault(agent_server: AgentServer, proxy: FaultProxy, scenario: Scenario,
 
     outcome = scenario.outcomes[mode]
     stats = proxy.stats()
-    on_server = agent_server.search_threads(metadata={"fault_test": marker})
+    on_server = server.search_threads(metadata={"fault_test": marker})
     context = f"{result.describe()}; proxy {stats}; server holds {[t['thread_id'] for t in on_server]}"
     unused = max(0, len(scenario.script) - outcome.requests)  # faults after a call that gave up stay queued
     assert proxy.pending() == unused, f"scripted faults used: {context}"
@@ -240,15 +244,17 @@ def test_fault(agent_server: AgentServer, proxy: FaultProxy, scenario: Scenario,
         check_sleeps(scenario, result, outcome.requests)
 
     if on_server:  # whatever the call did, the thread on the server is this call's, intact
-        stored = agent_server.get_thread(on_server[0]["thread_id"])
+        stored = server.get_thread(on_server[0]["thread_id"])
         assert stored is not None
         assert stored["metadata"] == expected_metadata, context
         if mode in (CALLER_RAISE, CALLER_DO_NOTHING, CALLER_DO_NOTHING_SUPERSTEPS):
             assert stored["thread_id"] == str(given_id), context
         if mode in SUPERSTEP_MODES:
-            # Applied exactly once: a replayed "do_nothing" + supersteps would append "hi" again.
-            state = agent_server.get_state(stored["thread_id"])
-            assert state["values"] == {"messages": ["hi"], "count": 1}, context
+            # Applied exactly once: a replayed "do_nothing" + supersteps would append "hi" again
+            # (never, on a kind that ignores supersteps).
+            state = server.get_state(stored["thread_id"])
+            applied = {"messages": ["hi"], "count": 1} if behaviour.applies_supersteps else {}
+            assert state["values"] == applied, context
 
 
 @pytest.mark.parametrize("kind", CLIENT_KINDS)

@@ -35,6 +35,7 @@ from langsmith_threads_client import (
     ThreadsClient,
 )
 from scripts.agent_server.server import AgentServer
+from tests.conformance.observed import Behaviour
 from tests.faults.proxy import Fault, FaultProxy, ProxyStats
 from tests.faults.support import thread_metadata
 
@@ -76,6 +77,7 @@ def fault_proxy(server: AgentServer) -> FaultProxy:
 
 def verify_and_report(
     server: AgentServer,
+    behaviour: Behaviour,
     *,
     transport: str,
     concurrency: int,
@@ -99,7 +101,7 @@ def verify_and_report(
     duplicates = sum(len(threads) - 1 for threads in per_call.values() if len(threads) > 1)
     lost = []
     for i, thread in returned.items():
-        expected_metadata = {"load_run": run, "call": i}
+        expected_metadata = {**behaviour.metadata_added, "load_run": run, "call": i}
         stored_threads = per_call.get(i, [])
         if (
             [t["thread_id"] for t in stored_threads] != [str(thread.thread_id)]
@@ -111,6 +113,7 @@ def verify_and_report(
     undocumented = {i: repr(e) for i, e in raised.items() if not isinstance(e, DOCUMENTED_ERRORS)}
 
     figures = {
+        "server_kind": server.name,
         "transport": transport,
         "calls": calls,
         "in_flight": concurrency,
@@ -148,7 +151,7 @@ def verify_and_report(
 
 @pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
 async def test_load_exactly_once(
-    agent_server: AgentServer, transport: str, record_property: Callable[[str, object], None]
+    server: AgentServer, behaviour: Behaviour, transport: str, record_property: Callable[[str, object], None]
 ) -> None:
     calls = CALLS[transport]
     run = uuid.uuid4().hex
@@ -161,7 +164,7 @@ async def test_load_exactly_once(
         sleeps.append(seconds)
         await asyncio.sleep(0)
 
-    with fault_proxy(agent_server) as proxy:
+    with fault_proxy(server) as proxy:
         http_client = DefaultAioHttpClient() if transport == "aiohttp" else None
         try:
             async with AsyncThreadsClient(
@@ -187,7 +190,8 @@ async def test_load_exactly_once(
         stats = proxy.stats()
 
     verify_and_report(
-        agent_server,
+        server,
+        behaviour,
         transport=transport,
         concurrency=IN_FLIGHT,
         run=run,
@@ -202,7 +206,7 @@ async def test_load_exactly_once(
 
 
 def test_load_exactly_once_sync_client_shared_by_threads(
-    agent_server: AgentServer, record_property: Callable[[str, object], None]
+    server: AgentServer, behaviour: Behaviour, record_property: Callable[[str, object], None]
 ) -> None:
     """The README: one sync client is safe to share across threads; the same run on ThreadsClient."""
     transport = "sync-threads"
@@ -212,7 +216,7 @@ def test_load_exactly_once_sync_client_shared_by_threads(
     results: dict[int, Thread | BaseException] = {}
     sleeps: list[float] = []
 
-    with fault_proxy(agent_server) as proxy:
+    with fault_proxy(server) as proxy:
         with ThreadsClient(proxy.base_url, timeout=CLIENT_TIMEOUT, max_retries=MAX_RETRIES) as client:
             client._sleep = sleeps.append  # list.append is atomic under the GIL
 
@@ -230,7 +234,8 @@ def test_load_exactly_once_sync_client_shared_by_threads(
         stats = proxy.stats()
 
     verify_and_report(
-        agent_server,
+        server,
+        behaviour,
         transport=transport,
         concurrency=SYNC_THREADS,
         run=run,
