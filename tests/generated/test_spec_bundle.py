@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from scripts import _corrections
+from tests.support.kinds import SERVER_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "spec.yaml"
@@ -42,6 +43,54 @@ def test_the_bundled_spec_is_what_update_spec_imported() -> None:
 def test_every_correction_is_explained_guarded_and_evidenced() -> None:
     _corrections.check_structure(corrections())
 
+
+def test_every_correction_names_the_server_kinds_its_evidence_rests_on() -> None:
+    for index, operation in enumerate(corrections()):
+        if operation["op"] != "test":
+            assert operation["kinds"], f"corrections.json[{index}] names no kind"
+            assert set(operation["kinds"]) <= set(SERVER_KINDS), f"corrections.json[{index}]: {operation['kinds']}"
+
+
+def test_every_correction_widens_what_the_spec_allows() -> None:
+    _corrections.check_widening(corrections())
+
+
+def test_a_correction_that_narrows_the_spec_is_refused_naming_it() -> None:
+    # The correction that once made Thread.values required: Aegra leaves the key out.
+    operations = corrections()
+    required = upstream()["components"]["schemas"]["Thread"]["required"]
+    operations += [
+        {"op": "test", "path": "/components/schemas/Thread/required", "value": required, "reason": "guard, as ever"},
+        {"op": "replace", "path": "/components/schemas/Thread/required", "value": [*required, "values"],
+         "reason": "one server always sends it", "evidence": "tests/x.py::test_x", "kinds": ["dev"]},
+    ]  # fmt: skip
+    refused = r"\(replace /components/schemas/Thread/required\) narrows .*: /required: \['values'\] added"
+    with pytest.raises(_corrections.CorrectionError, match=refused):
+        _corrections.apply_corrections(upstream(), operations)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "narrows"),
+    [
+        ({"type": "object"}, {"type": ["object", "null"]}, False),
+        ({"type": ["object", "null"]}, {"type": "object"}, True),
+        ({"type": "string"}, {}, False),
+        ({"type": "string"}, {"type": "string", "format": "uuid"}, True),
+        ({"type": "string", "format": "uuid"}, {"type": "string"}, False),
+        ({"enum": ["a", "b"]}, {"enum": ["a", "b", "c"]}, False),
+        ({"enum": ["a", "b"]}, {"enum": ["a"]}, True),
+        ({"type": "array"}, {"type": "array", "items": {}}, False),
+        ({"type": "array"}, {"type": "array", "items": {"type": "string"}}, True),
+        ({"anyOf": [{"type": "string"}, {"type": "null"}]}, {"type": ["string", "null"]}, False),
+        ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, {"anyOf": [{"type": "string"}]}, True),
+        ({"type": "string"}, {"anyOf": [{"type": "string"}, {"type": "null"}]}, False),
+        ({"properties": {"a": {"type": "string"}}}, {"properties": {"a": {"type": "integer"}}}, True),
+        ({"required": ["a", "b"]}, {"required": ["a"]}, False),
+        ({"title": "x"}, {"title": "y", "description": "z"}, False),
+    ],
+)
+def test_narrowings_judges_each_keyword(old: dict[str, Any], new: dict[str, Any], narrows: bool) -> None:
+    assert bool(_corrections.narrowings(old, new)) is narrows
 
 def test_every_evidence_names_a_test_that_exists() -> None:
     for index, operation in enumerate(corrections()):
@@ -76,25 +125,36 @@ def test_a_failing_guard_names_the_correction_its_reason_and_what_to_check() -> 
 
 
 SMALL = {"a": {"b": 1}, "list": [1]}
+EVIDENCED: dict[str, Any] = {"reason": "r" * 10, "evidence": "e", "kinds": ["dev"]}
 
 
 @pytest.mark.parametrize(
     ("operations", "says"),
     [
-        ([{"op": "add", "path": "/a/b", "value": 2, "reason": "r" * 10, "evidence": "e"}], "would overwrite"),
-        ([{"op": "replace", "path": "/a/b", "value": 2, "reason": "r" * 10, "evidence": "e"}], "is not guarded"),
+        ([{"op": "add", "path": "/a/b", "value": 2, **EVIDENCED}], "would overwrite"),
+        ([{"op": "replace", "path": "/a/b", "value": 2, **EVIDENCED}], "is not guarded"),
         (
             [
                 {"op": "test", "path": "/a", "value": {"b": 1}, "reason": "r" * 10},
-                {"op": "replace", "path": "/a/b", "value": 2, "reason": "r" * 10, "evidence": "e"},
+                {"op": "replace", "path": "/a/b", "value": 2, **EVIDENCED},
             ],
             "is not guarded",
         ),
-        ([{"op": "remove", "path": "/a", "reason": "r" * 10, "evidence": "e"}], "is not guarded"),
-        ([{"op": "move", "from": "/a", "path": "/c", "reason": "r" * 10, "evidence": "e"}], "op must be one of"),
-        ([{"op": "add", "path": "/c", "value": 2, "evidence": "e"}], "has no 'reason'"),
+        ([{"op": "remove", "path": "/a", **EVIDENCED}], "is not guarded"),
+        ([{"op": "move", "from": "/a", "path": "/c", **EVIDENCED}], "op must be one of"),
+        ([{"op": "add", "path": "/c", "value": 2, "evidence": "e", "kinds": ["dev"]}], "has no 'reason'"),
         ([{"op": "add", "path": "/c", "value": 2, "reason": "r" * 10}], "has no 'evidence'"),
-        ([{"op": "add", "path": "/x/y", "value": 2, "reason": "r" * 10, "evidence": "e"}], "no longer applies"),
+        ([{"op": "add", "path": "/c", "value": 2, "reason": "r" * 10, "evidence": "e"}], "has no 'kinds'"),
+        (
+            [
+                {"op": "test", "path": "/a/b", "value": 1, "reason": "r" * 10},
+                {"op": "replace", "path": "/a/b", "value": 2, **EVIDENCED},
+            ],
+            "narrows what the spec allows",
+        ),
+        ([{"op": "add", "path": "/a/maxLength", "value": 2, **EVIDENCED}],
+         "narrows what the spec allows: adds the constraint 'maxLength'"),
+        ([{"op": "add", "path": "/x/y", "value": 2, **EVIDENCED}], "no longer applies"),
     ],
 )
 def test_what_the_correction_rules_refuse(operations: list[dict[str, Any]], says: str) -> None:
@@ -104,11 +164,13 @@ def test_what_the_correction_rules_refuse(operations: list[dict[str, Any]], says
 
 
 def test_what_the_rules_allow() -> None:
+    schema = {"a": {"b": {"type": "string"}}, "list": [1]}
+    wider = {"type": ["string", "null"]}
     operations = [
-        {"op": "add", "path": "/c", "value": 3, "reason": "r" * 10, "evidence": "e"},
-        {"op": "add", "path": "/list/-", "value": 2, "reason": "r" * 10, "evidence": "e"},
-        {"op": "test", "path": "/a/b", "value": 1, "reason": "r" * 10},
-        {"op": "replace", "path": "/a/b", "value": 2, "reason": "r" * 10, "evidence": "e"},
+        {"op": "add", "path": "/c", "value": 3, **EVIDENCED},
+        {"op": "add", "path": "/list/-", "value": 2, **EVIDENCED},
+        {"op": "test", "path": "/a/b", "value": {"type": "string"}, "reason": "r" * 10},
+        {"op": "replace", "path": "/a/b", "value": wider, **EVIDENCED},
     ]
-    assert _corrections.apply_corrections(SMALL, operations) == {"a": {"b": 2}, "list": [1, 2], "c": 3}
-    assert SMALL == {"a": {"b": 1}, "list": [1]}
+    assert _corrections.apply_corrections(schema, operations) == {"a": {"b": wider}, "list": [1, 2], "c": 3}
+    assert schema == {"a": {"b": {"type": "string"}}, "list": [1]}

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from scripts.agent_server.kinds import KINDS
 from scripts.agent_server.server import GRAPH_ID, AgentServer
 from scripts.agent_server.venvs import pinned_versions
 from tests.support.clients import SDK
@@ -47,9 +48,11 @@ def server_rejects(agent_server: AgentServer, body: dict[str, Any]) -> bool:
 
 
 def test_the_pinned_server_is_the_one_the_corrections_were_checked_against() -> None:
-    # Read by this test, so bumping the server pins without re-checking the corrections fails here.
+    # Read by this test, so bumping a kind's pins without re-checking the corrections fails here.
     [record] = [op for op in corrections() if op["path"] == "/info/x-corrections-checked-against"]
-    assert pinned_versions("dev", tuple(record["value"])) == record["value"]
+    assert set(record["value"]) == set(KINDS)
+    for kind, versions in record["value"].items():
+        assert pinned_versions(KINDS[kind].pins, tuple(versions)) == versions, kind
 
 
 def test_every_thread_the_server_returns_has_values_null_until_state_is_set(agent_server: AgentServer) -> None:
