@@ -3,7 +3,7 @@
     python -m tests.agent_server.probe [--runs N] > observed.json
 
 Starts fresh AgentServers (N times, for startup timing and memory), then sends
-every request listed in API.md's table of server behaviour plus the extra cases
+every request listed in the contract's table of the dev server's behaviour plus the extra cases
 OBSERVED.md reports, and prints one JSON document: per case, the request, the
 status, the response headers and the body.
 """
@@ -61,7 +61,7 @@ def probe(server: AgentServer) -> dict[str, Any]:
         }
         return out[name]["body"]
 
-    # --- rows of API.md's table
+    # --- rows of the contract's table
     post("empty_object", {})
     post("metadata_a1", {"metadata": {"a": 1}})
     post("metadata_user_u1", {"metadata": {"user": "u1"}})

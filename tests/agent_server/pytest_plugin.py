@@ -105,6 +105,8 @@ class ServerPool:
 
 
 _POOL_KEY: pytest.StashKey[ServerPool] = pytest.StashKey()
+# Per server kind: tests run and seconds spent (setup, call, teardown), for the summary.
+_TIME_KEY: pytest.StashKey[dict[str, list[float]]] = pytest.StashKey()
 
 
 def _log_lines() -> int:
@@ -190,11 +192,32 @@ def server(servers: ServerPool, server_kind: str) -> AgentServer:
     return servers.get(server_kind)
 
 
+def _kind_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "server_kind" in callspec.params:
+        kind: str = callspec.params["server_kind"]
+        return kind
+    return "dev" if "agent_server" in getattr(item, "fixturenames", ()) else None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    spent = config.stash.get(_TIME_KEY, {})
+    if spent:
+        terminalreporter.section("time per server kind")
+        for kind, (tests, seconds) in sorted(spent.items()):
+            terminalreporter.write_line(f"{kind:<10} {int(tests):>5} tests  {seconds:7.1f} s")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    kind = _kind_of(item)
+    if kind is not None:
+        spent = item.config.stash.setdefault(_TIME_KEY, {}).setdefault(kind, [0, 0.0])
+        spent[0] += report.when == "call"
+        spent[1] += report.duration
     if not report.failed:
         return report
     pool = item.config.stash.get(_POOL_KEY, None)
