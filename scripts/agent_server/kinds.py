@@ -41,7 +41,10 @@ class Kind:
     health_path: str
     command: Callable[[Launch], list[str]]
     env: Callable[[Launch], dict[str, str]]
-    before: Callable[[Launch], list[list[str]]] = lambda launch: []  # commands run to completion first
+    # Several workers on a fresh database race to set it up (migrations, the store's
+    # CREATE INDEX CONCURRENTLY: a UniqueViolation or a deadlock kills one worker, and the
+    # server stops seconds after its health path answered), so one worker sets it up first.
+    set_up_alone: bool = False
 
 
 def _langgraph_dev(launch: Launch) -> list[str]:
@@ -60,14 +63,6 @@ def _langhost_serve(launch: Launch) -> list[str]:
     return [str(launch.venv / "bin" / "langhost"), "serve", "--host", launch.host, "--port", str(launch.port),
             "--config", "langgraph.json", "--database-uri", launch.database_uri, "--redis-uri", launch.redis_uri,
             "--workers", str(launch.workers), "--no-browser"]  # fmt: skip
-
-
-def _migrate_first(launch: Launch) -> list[list[str]]:
-    # Two workers on a fresh database both create the schema and one dies (UniqueViolation),
-    # after /ok has already answered: migrate once before they start.
-    if launch.workers == 1:
-        return []
-    return [[str(launch.venv / "bin" / "langgraph-runtime-pg-migrate"), "upgrade"]]
 
 
 def _pg_env(launch: Launch) -> dict[str, str]:
@@ -137,7 +132,7 @@ KINDS: dict[str, Kind] = {
             health_path="/ok",
             command=_langhost_serve,
             env=_pg_env,
-            before=_migrate_first,
+            set_up_alone=True,
         ),
         Kind(
             name="aegra",

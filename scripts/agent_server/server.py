@@ -147,6 +147,7 @@ class AgentServer(ThreadInspector):
         self._postgres, self._own_postgres = postgres, False
         self._redis, self._own_redis = redis, False
         self.database_uri: str | None = None
+        self._set_up = False  # the database was set up by a first start (see Kind.set_up_alone)
 
         self.port: int | None = None
         self.workdir: Path | None = None
@@ -155,6 +156,7 @@ class AgentServer(ThreadInspector):
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_file: Any = None
         self._final_log: str | None = None
+        self._log_offset = 0
 
     # ------------------------------------------------------------------ info
     @property
@@ -185,6 +187,10 @@ class AgentServer(ThreadInspector):
             return self.log_path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
+
+    def log_since_start(self) -> str:
+        """The log of the latest start only (a restart appends to the same file)."""
+        return self.log_text()[self._log_offset :]
 
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
@@ -226,16 +232,24 @@ class AgentServer(ThreadInspector):
             raise AgentServerError("already started")
         venv = ensure_venv(self.kind.pins, self.kind.python)
         self._start_services()
+        if self.workers > 1 and self.kind.set_up_alone and not self._set_up:
+            self._start_with_port_retries(venv, workers=1)  # sets the database up, then makes way
+            self._stop_process(check=True)
+        self._start_with_port_retries(venv, workers=self.workers)
+        self._set_up = True
+        return self
+
+    def _start_with_port_retries(self, venv: Path, *, workers: int) -> None:
         fixed = self._requested_port is not None or self.port is not None
         attempts = 1 if fixed else max(1, self.port_attempts)
         for attempt in range(1, attempts + 1):
             try:
-                return self._start_once(venv)
+                self._start_once(venv, workers)
+                return
             except PortMovedError:
                 self.port = None
                 if attempt == attempts:
                     raise
-        raise AssertionError("unreachable")
 
     def _start_services(self) -> None:
         if "postgres" in self.kind.services and self.database_uri is None:
@@ -246,7 +260,7 @@ class AgentServer(ThreadInspector):
         if "redis" in self.kind.services and self._redis is None:
             self._redis, self._own_redis = Redis().start(), True
 
-    def _start_once(self, venv: Path) -> AgentServer:
+    def _start_once(self, venv: Path, workers: int) -> None:
         self._final_log = None
         if self.workdir is None:  # a restart keeps the directory (and an in-memory server's state)
             self.workdir = Path(tempfile.mkdtemp(prefix=f"agent-server-{self.name}-"))
@@ -259,7 +273,7 @@ class AgentServer(ThreadInspector):
             workdir=self.workdir,
             host=self.host,
             port=self.port,
-            workers=self.workers,
+            workers=workers,
             database_uri=self.database_uri,
             redis_uri=self._redis.uri if self._redis is not None else None,
         )
@@ -270,12 +284,7 @@ class AgentServer(ThreadInspector):
         env.update(self._extra_env)
         cmd = self.kind.command(launch)
         self._log_file = open(self.log_path, "ab")
-        for step in self.kind.before(launch):
-            done = subprocess.run(step, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL, stdout=self._log_file,
-                                  stderr=subprocess.STDOUT, timeout=self.startup_timeout)  # fmt: skip
-            if done.returncode != 0:
-                self._close_log()
-                raise self._fail(f"{step[0]} exited with {done.returncode}")
+        self._log_offset = len(self.log_text())
         t0 = time.monotonic()
         try:
             self._proc = subprocess.Popen(
@@ -298,7 +307,6 @@ class AgentServer(ThreadInspector):
         except BaseException:
             self._stop_process(check=False)
             raise
-        return self
 
     def _fail(self, message: str, cls: type[AgentServerError] = AgentServerError) -> AgentServerError:
         tail = self.log_tail(80)

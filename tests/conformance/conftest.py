@@ -29,7 +29,7 @@ def sdk(request: pytest.FixtureRequest, server: AgentServer) -> Iterator[SDK]:
     """The SDK against this kind's server; closed (connections released) after the test."""
     kind: ClientKind = request.param
     with contextlib.ExitStack() as stack:
-        yield SDK(kind.value, server.base_url, stack)
+        yield SDK(kind, server.base_url, stack)
 
 
 @pytest.fixture

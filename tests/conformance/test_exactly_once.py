@@ -14,7 +14,6 @@ Faults are scripted, not random, so each scenario has one expected outcome.
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +33,9 @@ from langsmith_threads_client import (
 from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.conformance.observed import Behaviour
 from tests.faults.proxy import Fault, FaultProxy
-from tests.faults.support import CLIENT_KINDS, CallResult, ClientKind, create_once, new_marker, thread_metadata
+from tests.faults.support import CallResult, create_once, new_marker, thread_metadata
+from tests.support.kinds import CLIENT_KINDS, ClientKind
+from tests.support.ports import closed_port
 
 F = Fault
 
@@ -262,9 +263,6 @@ def test_fault(
 def test_unreachable_server(mode: str, kind: ClientKind) -> None:
     """Nothing listens: a refused connection proves the server saw nothing, so every mode
     (even do_nothing + supersteps) retries, then raises APIConnectionError (not a timeout)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    result = create_once(kind, f"http://127.0.0.1:{port}", call_kwargs(mode, {"m": 1}, uuid.uuid4()))
+    result = create_once(kind, f"http://127.0.0.1:{closed_port()}", call_kwargs(mode, {"m": 1}, uuid.uuid4()))
     outcome = (type(result.error).__name__, len(result.sleeps))
     assert outcome == ("APIConnectionError", 2), f"(error, retries) for {result.describe()}"

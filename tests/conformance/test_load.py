@@ -38,6 +38,7 @@ from scripts.agent_server.server import AgentServer
 from tests.conformance.observed import Behaviour
 from tests.faults.proxy import Fault, FaultProxy, ProxyStats
 from tests.faults.support import thread_metadata
+from tests.support.kinds import ClientKind
 
 IN_FLIGHT = 64
 FAULT_RATE = 0.10
@@ -60,7 +61,7 @@ PROXY_DELAY = 5.5
 # The errors the README names for the injected faults, should a call exhaust its retries.
 DOCUMENTED_ERRORS = (APIConnectionError, InternalServerError, RateLimitError)
 # httpx's own async transport is several times slower at 64 in flight than aiohttp's.
-CALLS = {"httpx": 1000, "aiohttp": 2000, "sync-threads": 1000}
+CALLS = {ClientKind.ASYNC: 1000, ClientKind.AIOHTTP: 2000, ClientKind.SYNC: 1000}
 SYNC_THREADS = 16  # the sync client shared by this many threads
 
 
@@ -149,9 +150,9 @@ def verify_and_report(
     assert len(raised) == 0, f"with {MAX_RETRIES} retries every call should return: {figures['raised_by_type']}"
 
 
-@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+@pytest.mark.parametrize("transport", [ClientKind.ASYNC, ClientKind.AIOHTTP], ids=str)
 async def test_load_exactly_once(
-    server: AgentServer, behaviour: Behaviour, transport: str, record_property: Callable[[str, object], None]
+    server: AgentServer, behaviour: Behaviour, transport: ClientKind, record_property: Callable[[str, object], None]
 ) -> None:
     calls = CALLS[transport]
     run = uuid.uuid4().hex
@@ -165,7 +166,7 @@ async def test_load_exactly_once(
         await asyncio.sleep(0)
 
     with fault_proxy(server) as proxy:
-        http_client = DefaultAioHttpClient() if transport == "aiohttp" else None
+        http_client = DefaultAioHttpClient() if transport is ClientKind.AIOHTTP else None
         try:
             async with AsyncThreadsClient(
                 proxy.base_url, timeout=CLIENT_TIMEOUT, max_retries=MAX_RETRIES, http_client=http_client
@@ -209,8 +210,7 @@ def test_load_exactly_once_sync_client_shared_by_threads(
     server: AgentServer, behaviour: Behaviour, record_property: Callable[[str, object], None]
 ) -> None:
     """The README: one sync client is safe to share across threads; the same run on ThreadsClient."""
-    transport = "sync-threads"
-    calls = CALLS[transport]
+    calls = CALLS[ClientKind.SYNC]
     run = uuid.uuid4().hex
     given_ids = {i: uuid.uuid4() for i in range(calls) if i % 4 == 3}
     results: dict[int, Thread | BaseException] = {}
@@ -236,7 +236,7 @@ def test_load_exactly_once_sync_client_shared_by_threads(
     verify_and_report(
         server,
         behaviour,
-        transport=transport,
+        transport=f"{ClientKind.SYNC}, {SYNC_THREADS} threads",
         concurrency=SYNC_THREADS,
         run=run,
         calls=calls,

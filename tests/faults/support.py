@@ -4,7 +4,6 @@ read back what the real server holds."""
 from __future__ import annotations
 
 import asyncio
-import enum
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,14 +13,10 @@ import httpx2
 
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, Thread, ThreadsClient
 
+# Re-exported: tests/conformance imports the kinds from here.
+from tests.support.kinds import ClientKind
 
-class ClientKind(enum.StrEnum):
-    SYNC = "sync"
-    ASYNC_HTTPX = "async-httpx"
-    ASYNC_AIOHTTP = "async-aiohttp"
-
-
-CLIENT_KINDS = tuple(ClientKind)
+__all__ = ["CallResult", "create_once", "new_marker", "thread_metadata"]
 
 
 @dataclass
@@ -62,7 +57,7 @@ def create_once(
         return result
 
     async def run() -> None:
-        http_client = DefaultAioHttpClient() if kind is ClientKind.ASYNC_AIOHTTP else None
+        http_client = DefaultAioHttpClient() if kind is ClientKind.AIOHTTP else None
 
         async def record_sleep(seconds: float) -> None:
             result.sleeps.append(seconds)

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from langsmith_threads_client import AsyncThreadsClient, ThreadCreateTTL, ThreadsClient, ThreadSuperstepUpdate
 from langsmith_threads_client._generated.models import ThreadCreateTTLStrategy
 from scripts.agent_server.server import AgentServer
-from tests.faults.support import CLIENT_KINDS, ClientKind, create_once, thread_metadata
+from tests.faults.support import create_once, thread_metadata
+from tests.support.kinds import CLIENT_KINDS, ClientKind
 
 SETTINGS = settings(
     max_examples=50,

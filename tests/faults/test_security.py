@@ -31,7 +31,8 @@ from langsmith_threads_client import (
 )
 from scripts.agent_server.server import AgentServer
 from tests.faults.proxy import Fault, FaultProxy, Redirect
-from tests.faults.support import CLIENT_KINDS, CallResult, ClientKind, create_once, new_marker, thread_metadata
+from tests.faults.support import CallResult, create_once, new_marker, thread_metadata
+from tests.support.kinds import CLIENT_KINDS, ClientKind
 
 
 @pytest.fixture

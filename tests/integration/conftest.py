@@ -1,7 +1,7 @@
 """Fixtures for the integration tests: the SDK against the real Agent Server.
 
 ``sdk`` runs each test three times, with ThreadsClient, AsyncThreadsClient and
-AsyncThreadsClient on DefaultAioHttpClient, behind one synchronous face (see ``sdk.py``),
+AsyncThreadsClient on DefaultAioHttpClient, behind one synchronous face (see ``tests/support/clients.py``),
 so every test reads once, like the contract, and proves it for both clients and both
 async transports. ``marker`` is metadata unique to the test.
 """
@@ -16,9 +16,10 @@ import pytest
 
 from scripts.agent_server.server import AgentServer
 from tests.support.clients import SDK
+from tests.support.kinds import CLIENT_KINDS
 
 
-@pytest.fixture(params=["sync", "async", "aiohttp"])
+@pytest.fixture(params=CLIENT_KINDS, ids=str)
 def sdk(request: pytest.FixtureRequest, agent_server: AgentServer) -> Iterator[SDK]:
     """The SDK against the session's real Agent Server; closed (connections released) after the test."""
     with contextlib.ExitStack() as stack:

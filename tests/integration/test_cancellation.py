@@ -14,6 +14,7 @@ import pytest
 
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient
 from scripts.agent_server.server import AgentServer
+from tests.support.kinds import ClientKind
 
 CANCELLED = 1000
 AFTERWARDS = 10
@@ -34,11 +35,11 @@ def checked_out(client: AsyncThreadsClient) -> int:
     return len(connector._acquired) + (100 - http._slots._value)
 
 
-@pytest.mark.parametrize("transport", ["httpx2", "aiohttp"])
+@pytest.mark.parametrize("transport", [ClientKind.ASYNC, ClientKind.AIOHTTP], ids=str)
 async def test_calls_cancelled_at_a_millisecond_then_ordinary_calls_succeed(
-    agent_server: AgentServer, marker: dict[str, str], transport: str
+    agent_server: AgentServer, marker: dict[str, str], transport: ClientKind
 ) -> None:
-    http = DefaultAioHttpClient() if transport == "aiohttp" else None
+    http = DefaultAioHttpClient() if transport is ClientKind.AIOHTTP else None
     cancelled = 0
     try:
         async with AsyncThreadsClient(agent_server.base_url, api_key=None, http_client=http) as client:

@@ -16,6 +16,7 @@ from langsmith_threads_client import (
     ThreadStatus,
 )
 from scripts.agent_server.server import AgentServer
+from tests.support.graph import GRAPH_ID, HI
 
 CALLS = 24
 
@@ -59,8 +60,8 @@ async def test_default_aiohttp_client_against_the_real_server(
             plain = await asyncio.gather(*(client.create_thread(metadata={"n": n, **marker}) for n in range(CALLS)))
             stepped = await client.create_thread(
                 metadata=marker,
-                graph_id="echo",
-                supersteps=[{"updates": [{"values": {"messages": ["hi"], "count": 1}, "as_node": "start"}]}],
+                graph_id=GRAPH_ID,
+                supersteps=[HI],
             )
             with pytest.raises(ConflictError) as conflict:
                 await client.create_thread(thread_id=stepped.thread_id)

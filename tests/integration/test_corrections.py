@@ -18,12 +18,12 @@ import pytest
 import yaml
 
 from scripts.agent_server.kinds import KINDS
-from scripts.agent_server.server import GRAPH_ID, AgentServer
+from scripts.agent_server.server import AgentServer
 from scripts.agent_server.venvs import pinned_versions
 from tests.support.clients import SDK
+from tests.support.graph import GRAPH_ID, HI
 
 ROOT = Path(__file__).resolve().parents[2]
-HI = {"updates": [{"values": {"messages": ["hi"], "count": 1}, "as_node": "start"}]}
 
 
 def corrections() -> list[dict[str, Any]]:

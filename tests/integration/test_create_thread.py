@@ -1,8 +1,9 @@
 """create_thread against the real Agent Server, row by row of its behaviour in tests/agent_server/OBSERVED.md.
 
-Every test runs twice, with ThreadsClient and with AsyncThreadsClient (fixture ``sdk``),
-against one ``langgraph dev`` for the session (fixture ``agent_server``, graph ``echo``:
-``start`` -> ``step`` -> END, state ``messages`` (appended) and ``count``). Threads carry a
+Every test runs with each client kind (fixture ``sdk``: ThreadsClient, AsyncThreadsClient,
+AsyncThreadsClient on DefaultAioHttpClient) against one ``langgraph dev`` for the session
+(fixture ``agent_server``, graph ``echo``: ``start`` -> ``step`` -> END, state ``messages``
+(appended) and ``count``). Threads carry a
 per-test ``marker`` in their metadata so the tests can count their own threads on the
 shared server. What the server holds is read back with plain HTTP (``agent_server.get_thread``,
 ``get_state``, ``search_threads``), never with the SDK under test.
@@ -28,8 +29,8 @@ from langsmith_threads_client import (
 )
 from scripts.agent_server.server import AgentServer
 from tests.support.clients import SDK
+from tests.support.graph import GRAPH_ID, HI
 
-HI = {"updates": [{"values": {"messages": ["hi"], "count": 1}, "as_node": "start"}]}
 THERE = {"updates": [{"values": {"messages": ["there"], "count": 2}, "as_node": "step"}]}
 
 
@@ -89,9 +90,9 @@ def test_metadata_and_graph_id_are_stored_on_the_server(
 ) -> None:
     metadata = {"user": "Zoë ✓", "tags": ["x", "y"], "nested": {"n": 1.5, "ok": True, "none": None}, **marker}
 
-    thread = sdk.create_thread(metadata=metadata, graph_id="echo")
+    thread = sdk.create_thread(metadata=metadata, graph_id=GRAPH_ID)
 
-    expected = {**metadata, "graph_id": "echo"}
+    expected = {**metadata, "graph_id": GRAPH_ID}
     assert thread.metadata.to_dict() == expected
     on_server = agent_server.get_thread(thread.thread_id)
     assert on_server is not None
@@ -105,7 +106,7 @@ def test_metadata_and_graph_id_are_stored_on_the_server(
 def test_one_superstep_sets_values_and_leaves_the_thread_interrupted(
     sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
 ) -> None:
-    thread = sdk.create_thread(metadata=marker, graph_id="echo", supersteps=[HI])
+    thread = sdk.create_thread(metadata=marker, graph_id=GRAPH_ID, supersteps=[HI])
 
     assert thread.values  # neither None nor UNSET
     assert thread.values.to_dict() == {"messages": ["hi"], "count": 1}
@@ -122,7 +123,7 @@ def test_one_superstep_sets_values_and_leaves_the_thread_interrupted(
 
 
 def test_two_supersteps_run_the_graph_to_its_end(sdk: SDK, agent_server: AgentServer, marker: dict[str, str]) -> None:
-    thread = sdk.create_thread(metadata=marker, graph_id="echo", supersteps=[HI, THERE])
+    thread = sdk.create_thread(metadata=marker, graph_id=GRAPH_ID, supersteps=[HI, THERE])
 
     assert thread.values  # neither None nor UNSET
     assert thread.values.to_dict() == {"messages": ["hi", "there"], "count": 2}
@@ -138,7 +139,7 @@ def test_supersteps_without_a_thread_id_create_exactly_one_thread(
 ) -> None:
     wire = sdk.intercepted()
 
-    thread = wire.create_thread(metadata=marker, graph_id="echo", supersteps=[HI])
+    thread = wire.create_thread(metadata=marker, graph_id=GRAPH_ID, supersteps=[HI])
 
     # The SDK assigned the id and asked for "raise": "do_nothing" would re-apply supersteps on a retry.
     [sent] = wire.sent
@@ -176,10 +177,10 @@ def test_conflict_with_supersteps_leaves_the_existing_state_alone(
     sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
-    sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id="echo", supersteps=[HI])
+    sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id=GRAPH_ID, supersteps=[HI])
 
     with pytest.raises(ConflictError) as caught:
-        sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id="echo", supersteps=[THERE])
+        sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id=GRAPH_ID, supersteps=[THERE])
 
     assert caught.value.thread_id == thread_id
     assert agent_server.get_state(thread_id)["values"] == {"messages": ["hi"], "count": 1}
@@ -329,7 +330,7 @@ def test_supersteps_naming_what_the_graph_lacks_raise_superstepserror_400_and_th
     thread_id = uuid.uuid4()
 
     with pytest.raises(SuperstepsError) as caught:
-        sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id="echo", supersteps=supersteps)
+        sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id=GRAPH_ID, supersteps=supersteps)
 
     error = caught.value
     assert error.status_code == 400
@@ -339,7 +340,7 @@ def test_supersteps_naming_what_the_graph_lacks_raise_superstepserror_400_and_th
     on_server = agent_server.get_thread(thread_id)
     assert on_server is not None
     assert on_server["values"] is None
-    assert on_server["metadata"] == {**marker, "graph_id": "echo"}
+    assert on_server["metadata"] == {**marker, "graph_id": GRAPH_ID}
 
 
 def test_when_a_later_superstep_fails_the_earlier_ones_stay_applied(
@@ -351,7 +352,7 @@ def test_when_a_later_superstep_fails_the_earlier_ones_stay_applied(
     bad = {"updates": [{"values": {"count": 2}, "as_node": "nope"}]}
 
     with pytest.raises(SuperstepsError) as caught:
-        sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id="echo", supersteps=[HI, bad])
+        sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id=GRAPH_ID, supersteps=[HI, bad])
 
     assert caught.value.status_code == 400
     assert agent_server.get_state(thread_id)["values"] == {"messages": ["hi"], "count": 1}

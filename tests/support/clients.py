@@ -1,8 +1,8 @@
 """ThreadsClient and AsyncThreadsClient behind one synchronous face, for the integration tests.
 
-``SDK(kind, base_url, stack)`` is ThreadsClient (``"sync"``) or AsyncThreadsClient
-(``"async"``) on ``base_url``, built with the SDK's defaults (no ``http_client``), or
-AsyncThreadsClient on a ``DefaultAioHttpClient`` (``"aiohttp"``). The
+``SDK(kind, base_url, stack)`` is ThreadsClient (``ClientKind.SYNC``) or AsyncThreadsClient
+(``ClientKind.ASYNC``) on ``base_url``, built with the SDK's defaults (no ``http_client``), or
+AsyncThreadsClient on a ``DefaultAioHttpClient`` (``ClientKind.AIOHTTP``). The
 async client runs on its own event loop (``asyncio.Runner``) that lives as long as the
 ``ExitStack``, so its connections are reused across calls like a real application's.
 
@@ -19,17 +19,17 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import httpx2
 
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, Thread, ThreadsClient
 from langsmith_threads_client._answer import RawResponse
 from langsmith_threads_client._call import CreateThreadCall
+from tests.support.kinds import ClientKind
 
-__all__ = ["SDK", "Kind", "Rewrite", "Wire"]
+__all__ = ["SDK", "Rewrite", "Wire"]
 
-Kind = Literal["sync", "async", "aiohttp"]
 #: Takes the JSON body the SDK built (a dict); returns what to send instead: a
 #: JSON-able value, or bytes sent as they are.
 Rewrite = Callable[[dict[str, Any]], Any]
@@ -98,21 +98,23 @@ class _WireAioHttpClient(DefaultAioHttpClient):
 class SDK:
     """ThreadsClient or AsyncThreadsClient on ``base_url``, driven the same way."""
 
-    def __init__(self, kind: Kind, base_url: str, stack: contextlib.ExitStack, wire: Wire | None = None) -> None:
-        self.kind = kind
+    def __init__(
+        self, kind: ClientKind | str, base_url: str, stack: contextlib.ExitStack, wire: Wire | None = None
+    ) -> None:
+        self.kind = kind = ClientKind(kind)
         self._base_url = base_url
         self._stack = stack
         self._wire = wire
         self._sync: ThreadsClient | None = None
         self._async: AsyncThreadsClient | None = None
         self._runner: asyncio.Runner | None = None
-        if kind == "sync":
+        if kind is ClientKind.SYNC:
             http = None if wire is None else stack.enter_context(httpx2.Client(transport=_WireTransport(wire)))
             self._sync = stack.enter_context(ThreadsClient(base_url, http_client=http))
         else:
             runner = self._runner = stack.enter_context(asyncio.Runner())
             async_http: httpx2.AsyncClient | DefaultAioHttpClient | None
-            if kind == "aiohttp":
+            if kind is ClientKind.AIOHTTP:
                 async_http = DefaultAioHttpClient() if wire is None else _WireAioHttpClient(wire)
             else:
                 async_http = None if wire is None else httpx2.AsyncClient(transport=_AsyncWireTransport(wire))

@@ -6,13 +6,14 @@ from typing import Any
 import httpx2
 import pytest
 
+from tests.support.kinds import ClientKind
 from tests.unit.drivers import BASE_URL, Driver
 from tests.unit.mock_server import MockServer
 
 DriverFactory = Callable[..., Driver]
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=[ClientKind.SYNC, ClientKind.ASYNC], ids=str)
 def make_client(request: pytest.FixtureRequest) -> Iterator[DriverFactory]:
     """Build a ThreadsClient or an AsyncThreadsClient (the test runs once with each)."""
     made: list[Driver] = []

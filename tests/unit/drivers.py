@@ -11,6 +11,7 @@ from typing import Any
 import httpx2
 
 from langsmith_threads_client import AsyncThreadsClient, Thread, ThreadsClient
+from tests.support.kinds import ClientKind
 
 BASE_URL = "http://threads.test"
 THREADS_URL = f"{BASE_URL}/threads"
@@ -51,16 +52,20 @@ def sent_json(request: httpx2.Request) -> dict[str, Any]:
 
 
 class Driver:
-    """A client of either kind; `create` runs create_thread to completion and records sleeps."""
+    """A client of kind sync or async; `create` runs create_thread to completion and records sleeps."""
 
-    def __init__(self, kind: str, **client_kwargs: Any) -> None:
+    def __init__(self, kind: ClientKind, **client_kwargs: Any) -> None:
+        kind = ClientKind(kind)
+        if kind is ClientKind.AIOHTTP:
+            # The unit tests' mocks sit behind httpx2's transports, which DefaultAioHttpClient never calls.
+            raise ValueError("Driver has no aiohttp kind: its mocks are httpx2 transports")
         self.kind = kind
         self.sleeps: list[float] = []
         client_kwargs.setdefault("base_url", BASE_URL)
         client_kwargs.setdefault("api_key", None)
         self._loop: asyncio.AbstractEventLoop | None = None
         self.client: ThreadsClient | AsyncThreadsClient
-        if kind == "sync":
+        if kind is ClientKind.SYNC:
             self.client = ThreadsClient(**client_kwargs)
             self.client._sleep = self.sleeps.append
         else:

@@ -18,15 +18,7 @@ from typing import Any
 
 from tests.unit.drivers import real_thread_body
 
-__all__ = ["Conn", "Server", "closed_port", "loopback", "thread_for", "thread_response"]
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (connecting is refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
+__all__ = ["Conn", "Server", "loopback", "thread_for", "thread_response"]
 
 
 def thread_response(thread_id: str | None = None, **headers: str) -> bytes:

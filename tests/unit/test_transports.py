@@ -23,27 +23,29 @@ from langsmith_threads_client import (
     DefaultAioHttpClient,
 )
 from langsmith_threads_client._retry import may_have_reached_server
-from tests.unit.loopback import Conn, answer_each, closed_port, loopback, response, thread_for
+from tests.support.kinds import ClientKind
+from tests.support.ports import closed_port
+from tests.unit.loopback import Conn, answer_each, loopback, response, thread_for
 
-TRANSPORTS = ("httpx2", "aiohttp")
+TRANSPORTS = (ClientKind.ASYNC, ClientKind.AIOHTTP)
 FAST = httpx2.Timeout(5.0, read=0.3)
 
 
-@pytest.fixture(params=TRANSPORTS)
-def transport(request: pytest.FixtureRequest) -> str:
-    kind: str = request.param
+@pytest.fixture(params=TRANSPORTS, ids=str)
+def transport(request: pytest.FixtureRequest) -> ClientKind:
+    kind: ClientKind = request.param
     return kind
 
 
-def make_http(transport: str, **kwargs: Any) -> httpx2.AsyncClient | DefaultAioHttpClient:
-    if transport == "aiohttp":
+def make_http(transport: ClientKind, **kwargs: Any) -> httpx2.AsyncClient | DefaultAioHttpClient:
+    if transport is ClientKind.AIOHTTP:
         return DefaultAioHttpClient(**kwargs)
     return httpx2.AsyncClient(follow_redirects=False, **kwargs)
 
 
 @asynccontextmanager
 async def sdk(
-    transport: str, base_url: str, *, timeout: httpx2.Timeout = FAST, max_retries: int = 0, **http_kwargs: Any
+    transport: ClientKind, base_url: str, *, timeout: httpx2.Timeout = FAST, max_retries: int = 0, **http_kwargs: Any
 ) -> AsyncIterator[AsyncThreadsClient]:
     http = make_http(transport, **http_kwargs)
     try:
@@ -55,7 +57,7 @@ async def sdk(
         await http.aclose()
 
 
-async def failure(transport: str, base_url: str, **kwargs: Any) -> httpx2.TransportError:
+async def failure(transport: ClientKind, base_url: str, **kwargs: Any) -> httpx2.TransportError:
     """The httpx2 error behind the APIConnectionError that one call raises."""
     async with sdk(transport, base_url, **kwargs) as client:
         with pytest.raises(APIConnectionError) as caught:
@@ -68,13 +70,13 @@ async def failure(transport: str, base_url: str, **kwargs: Any) -> httpx2.Transp
 # --- not sent ---------------------------------------------------------------------------------
 
 
-async def test_a_refused_connection_is_a_connect_error(transport: str) -> None:
+async def test_a_refused_connection_is_a_connect_error(transport: ClientKind) -> None:
     cause = await failure(transport, f"http://127.0.0.1:{closed_port()}")
     assert type(cause) is httpx2.ConnectError
     assert not may_have_reached_server(cause)
 
 
-async def test_waiting_for_a_pooled_connection_times_out_as_not_sent(transport: str) -> None:
+async def test_waiting_for_a_pooled_connection_times_out_as_not_sent(transport: ClientKind) -> None:
     async def stall(conn: Conn) -> None:
         await conn.read_request()
         await asyncio.sleep(30)
@@ -103,7 +105,7 @@ async def test_waiting_for_a_pooled_connection_times_out_as_not_sent(transport: 
 # --- maybe sent -------------------------------------------------------------------------------
 
 
-async def test_a_server_that_closes_after_reading_is_a_protocol_error(transport: str) -> None:
+async def test_a_server_that_closes_after_reading_is_a_protocol_error(transport: ClientKind) -> None:
     async def read_and_close(conn: Conn) -> None:
         await conn.read_request()
 
@@ -113,7 +115,7 @@ async def test_a_server_that_closes_after_reading_is_a_protocol_error(transport:
     assert may_have_reached_server(cause)
 
 
-async def test_a_server_that_closes_before_reading_may_have_been_sent(transport: str) -> None:
+async def test_a_server_that_closes_before_reading_may_have_been_sent(transport: ClientKind) -> None:
     async def close_at_once(conn: Conn) -> None:
         pass  # closes as soon as the connection is accepted, whatever the client sent by then
 
@@ -124,7 +126,7 @@ async def test_a_server_that_closes_before_reading_may_have_been_sent(transport:
     assert may_have_reached_server(cause)
 
 
-async def test_a_request_dropped_on_a_reused_connection_is_not_resent_by_the_transport(transport: str) -> None:
+async def test_a_request_dropped_on_a_reused_connection_is_not_resent_by_the_transport(transport: ClientKind) -> None:
     # aiohttp resends idempotent requests once when a kept-alive connection fails; a POST
     # must not be (only the SDK decides, knowing whether a second send is safe).
     async def answer_then_drop(conn: Conn) -> None:
@@ -141,7 +143,7 @@ async def test_a_request_dropped_on_a_reused_connection_is_not_resent_by_the_tra
     assert len(server.requests) == 2
 
 
-async def test_a_reset_mid_response_is_a_read_error(transport: str) -> None:
+async def test_a_reset_mid_response_is_a_read_error(transport: ClientKind) -> None:
     async def reset(conn: Conn) -> None:
         await conn.read_request()
         await conn.send(b'HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n{"thread_id"')
@@ -154,7 +156,7 @@ async def test_a_reset_mid_response_is_a_read_error(transport: str) -> None:
     assert may_have_reached_server(cause)
 
 
-async def test_a_truncated_body_is_a_protocol_error(transport: str) -> None:
+async def test_a_truncated_body_is_a_protocol_error(transport: ClientKind) -> None:
     async def truncate(conn: Conn) -> None:
         await conn.read_request()
         await conn.send(b'HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n{"thread_id"')
@@ -165,7 +167,7 @@ async def test_a_truncated_body_is_a_protocol_error(transport: str) -> None:
     assert may_have_reached_server(cause)
 
 
-async def test_a_server_that_stalls_is_a_read_timeout(transport: str) -> None:
+async def test_a_server_that_stalls_is_a_read_timeout(transport: ClientKind) -> None:
     async def stall(conn: Conn) -> None:
         await conn.read_request()
         await asyncio.sleep(30)
@@ -176,7 +178,7 @@ async def test_a_server_that_stalls_is_a_read_timeout(transport: str) -> None:
     assert may_have_reached_server(cause)
 
 
-async def test_a_stall_mid_body_is_a_read_timeout(transport: str) -> None:
+async def test_a_stall_mid_body_is_a_read_timeout(transport: ClientKind) -> None:
     async def stall_mid_body(conn: Conn) -> None:
         await conn.read_request()
         await conn.send(b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n{")
@@ -187,7 +189,7 @@ async def test_a_stall_mid_body_is_a_read_timeout(transport: str) -> None:
     assert type(cause) is httpx2.ReadTimeout
 
 
-async def test_a_reply_that_is_not_http_is_a_protocol_error(transport: str) -> None:
+async def test_a_reply_that_is_not_http_is_a_protocol_error(transport: ClientKind) -> None:
     async def garbage(conn: Conn) -> None:
         await conn.read_request()
         await conn.send(b"HELLO THERE\r\n\r\n")
@@ -198,7 +200,7 @@ async def test_a_reply_that_is_not_http_is_a_protocol_error(transport: str) -> N
     assert may_have_reached_server(cause)
 
 
-async def test_errors_carry_the_attempts_request(transport: str) -> None:
+async def test_errors_carry_the_attempts_request(transport: ClientKind) -> None:
     port = closed_port()
     async with sdk(transport, f"http://127.0.0.1:{port}") as client:
         with pytest.raises(APIConnectionError) as caught:
@@ -212,7 +214,7 @@ async def test_errors_carry_the_attempts_request(transport: str) -> None:
     assert (cause.method, cause.url, cause.content) == (request.method, request.url, request.content)
 
 
-async def test_a_retryable_failure_is_retried_on_the_same_connection_pool(transport: str) -> None:
+async def test_a_retryable_failure_is_retried_on_the_same_connection_pool(transport: ClientKind) -> None:
     async def drop_first(conn: Conn) -> None:
         if not conn.server.extra.get("dropped"):
             conn.server.extra["dropped"] = True
@@ -231,7 +233,7 @@ async def test_a_retryable_failure_is_retried_on_the_same_connection_pool(transp
 # --- what both transports promise -------------------------------------------------------------
 
 
-async def test_a_redirect_is_not_followed_to_another_origin(transport: str) -> None:
+async def test_a_redirect_is_not_followed_to_another_origin(transport: ClientKind) -> None:
     async def elsewhere(conn: Conn) -> None:
         await answer_each(conn, response(307, location="http://127.0.0.2:9/threads"))
 
@@ -244,7 +246,7 @@ async def test_a_redirect_is_not_followed_to_another_origin(transport: str) -> N
     assert len(server.requests) == 1
 
 
-async def test_a_same_origin_redirect_is_followed_by_the_sdk_not_the_transport(transport: str) -> None:
+async def test_a_same_origin_redirect_is_followed_by_the_sdk_not_the_transport(transport: ClientKind) -> None:
     def answer(head: str, body: bytes) -> bytes:
         if head.startswith("POST /threads "):
             return response(308, location="/v2/threads")
@@ -260,7 +262,7 @@ async def test_a_same_origin_redirect_is_followed_by_the_sdk_not_the_transport(t
     assert server.bodies[0] == server.bodies[1]
 
 
-async def test_connection_limits_are_kept(transport: str) -> None:
+async def test_connection_limits_are_kept(transport: ClientKind) -> None:
     async def slow(conn: Conn) -> None:
         while (request := await conn.read_request()) is not None:
             await asyncio.sleep(0.02)
@@ -272,7 +274,7 @@ async def test_connection_limits_are_kept(transport: str) -> None:
     assert server.peak <= 3
 
 
-async def test_a_cancelled_call_loses_no_pooled_connection(transport: str) -> None:
+async def test_a_cancelled_call_loses_no_pooled_connection(transport: ClientKind) -> None:
     async def first_stalls(conn: Conn) -> None:
         if not conn.server.extra.get("stalled"):
             conn.server.extra["stalled"] = True
@@ -305,7 +307,7 @@ async def _no_sleep(delay: float) -> None:
     ids=["proxied", "no_proxy", "trust_env_off"],
 )
 async def test_proxies_from_the_environment(
-    transport: str, monkeypatch: pytest.MonkeyPatch, no_proxy: str, trust_env: bool, proxied: bool
+    transport: ClientKind, monkeypatch: pytest.MonkeyPatch, no_proxy: str, trust_env: bool, proxied: bool
 ) -> None:
     async def serve(conn: Conn) -> None:
         await answer_each(conn, lambda head, body: thread_for(body))
