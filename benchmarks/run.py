@@ -182,6 +182,10 @@ class Series:
         ]
 
 
+#: One phase's series, by (client, mode).
+PhaseSeries = dict[tuple[str, str], Series]
+
+
 class Runner:
     """One runner process (one client, one mode), set up and warmed up, timing a batch when asked."""
 
@@ -348,38 +352,121 @@ def summarize(
         results[mode] = {}
         for client in clients:
             s = series.get((client, mode))
-            if s is None or not s.samples:
-                continue
-            cpu, wall, rate = (s.median(a) for a in ("cpu_per_call", "wall_per_call", "calls_per_s"))
-
-            def paired(reference: Series, attr: str, s: Series = s) -> float:
-                return statistics.median(s.paired_ratios(reference, attr))
-
-            results[mode][client] = {
-                "cpu_per_call_us": cpu * 1e6,
-                "wall_per_call_us": wall * 1e6,
-                "calls_per_s": rate,
-                # Ratios are medians over rounds of the round's ratio: a round's batches are seconds apart,
-                # while the machine's speed drifts by tens of percent over tens of seconds (visible in
-                # "rounds"), so a ratio of the medians would mix batches run at different speeds.
-                "cpu_ratio": paired(floor, "cpu_per_call"),
-                "wall_ratio": paired(floor, "wall_per_call"),
-                "calls_per_s_ratio": paired(floor, "calls_per_s"),
-                "cpu_ratio_httpx": paired(legacy, "cpu_per_call"),
-                "wall_ratio_httpx": paired(legacy, "wall_per_call"),
-                "cpu_ratio_rounds": s.paired_ratios(floor, "cpu_per_call"),
-                "cpu_ratio_httpx_rounds": s.paired_ratios(legacy, "cpu_per_call"),
-                "server_cpu_per_call_us": s.median("server_cpu_per_call") * 1e6,
-                "server_cpu_share": s.median("server_cpu_share"),
-                "server_core_busy": s.median("server_core_busy"),
-                "server_requests_per_call": statistics.median(x.server_requests / calls for x in s.samples),
-                "new_connections_per_run": statistics.median(x.server_connections for x in s.samples),
-                "rounds": [
-                    {"round": r, "cpu_per_call_us": x.cpu_per_call * 1e6, "wall_per_call_us": x.wall_per_call * 1e6}
-                    for r, x in sorted(s.by_round.items())
-                ],
-            }
+            if s is not None and s.samples:
+                results[mode][client] = _summary(s, floor, legacy, calls)
     return results
+
+
+def _summary(s: Series, floor: Series, legacy: Series, calls: int) -> dict[str, Any]:
+    """One client's entry in one mode and phase."""
+
+    def paired(reference: Series, attr: str) -> float:
+        return statistics.median(s.paired_ratios(reference, attr))
+
+    return {
+        "cpu_per_call_us": s.median("cpu_per_call") * 1e6,
+        "wall_per_call_us": s.median("wall_per_call") * 1e6,
+        "calls_per_s": s.median("calls_per_s"),
+        # Ratios are medians over rounds of the round's ratio: a round's batches are seconds apart,
+        # while the machine's speed drifts by tens of percent over tens of seconds (visible in
+        # "rounds"), so a ratio of the medians would mix batches run at different speeds.
+        "cpu_ratio": paired(floor, "cpu_per_call"),
+        "wall_ratio": paired(floor, "wall_per_call"),
+        "calls_per_s_ratio": paired(floor, "calls_per_s"),
+        "cpu_ratio_httpx": paired(legacy, "cpu_per_call"),
+        "wall_ratio_httpx": paired(legacy, "wall_per_call"),
+        "cpu_ratio_rounds": s.paired_ratios(floor, "cpu_per_call"),
+        "cpu_ratio_httpx_rounds": s.paired_ratios(legacy, "cpu_per_call"),
+        "server_cpu_per_call_us": s.median("server_cpu_per_call") * 1e6,
+        "server_cpu_share": s.median("server_cpu_share"),
+        "server_core_busy": s.median("server_core_busy"),
+        "server_requests_per_call": statistics.median(x.server_requests / calls for x in s.samples),
+        "new_connections_per_run": statistics.median(x.server_connections for x in s.samples),
+        "rounds": [
+            {"round": r, "cpu_per_call_us": x.cpu_per_call * 1e6, "wall_per_call_us": x.wall_per_call * 1e6}
+            for r, x in sorted(s.by_round.items())
+        ],
+    }
+
+
+@dataclass
+class Session:
+    """What both phases of one run share: the batch size, the server, the clients' core, the order shuffle,
+    the progress line, and the clients found unavailable so far."""
+
+    calls: int
+    warmup: int | None
+    port: int
+    client_cpu: int | None
+    rng: random.Random
+    progress: bool
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def runner(self, client: str, mode: str) -> Runner:
+        return Runner(client, mode, self.calls, self.warmup, self.port, self.client_cpu)
+
+    def ready(self, runner: Runner) -> bool:
+        """Waits for the runner's process to be set up and warm; False (and noted) if its client is unavailable."""
+        runner.wait_ready()
+        if runner.unavailable is not None:
+            self.unavailable[runner.client] = runner.unavailable
+        return runner.unavailable is None
+
+    def show(self, text: str) -> None:
+        if self.progress:
+            print(f"\r{text}".ljust(70), end="", file=sys.stderr)
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.progress:
+            print("\r".ljust(71) + "\r", end="", file=sys.stderr)
+            sys.stderr.flush()
+
+
+def long_lived_phase(session: Session, mode: str, clients: list[str], rounds: int, series: PhaseSeries) -> None:
+    """Every client's process set up and warm; then rounds of one short batch each, in a fresh order every round,
+    so that each client's batches sit seconds apart from every other's."""
+    runners = [session.runner(client, mode) for client in clients]
+    try:
+        live = [runner for runner in runners if session.ready(runner)]
+        for r in range(rounds):
+            session.rng.shuffle(live)
+            for i, runner in enumerate(live):
+                session.show(f"{mode:8} long-lived round {r + 1}/{rounds}  {i + 1}/{len(live)}  {runner.client}")
+                series[(runner.client, mode)].by_round[r] = runner.run()
+    finally:
+        for runner in runners:
+            runner.close()
+
+
+def fresh_phase(session: Session, mode: str, clients: list[str], rounds: int, series: PhaseSeries) -> None:
+    """The same first batch, after the same warm-up, in a new process every round: what a worker process or a
+    short script sees, and how the issue's figures were taken. httpx 0.28 costs more per call there than in a
+    process that has made thousands of calls, so its ratios differ between the two phases."""
+    for r in range(rounds):
+        order = [client for client in clients if client not in session.unavailable]
+        session.rng.shuffle(order)
+        for i, client in enumerate(order):
+            session.show(f"{mode:8} fresh round {r + 1}/{rounds}  {i + 1}/{len(order)}  {client}")
+            runner = session.runner(client, mode)
+            try:
+                if session.ready(runner):
+                    series[(client, mode)].by_round[r] = runner.run()
+            finally:
+                runner.close()
+
+
+def run_phases(
+    session: Session, pairs: list[tuple[str, str]], modes: list[str], rounds: int, fresh_rounds: int
+) -> tuple[PhaseSeries, PhaseSeries]:
+    """The long-lived phase mode by mode, then the fresh phase mode by mode: (long-lived series, fresh series)."""
+    series: PhaseSeries = {pair: Series() for pair in pairs}
+    fresh: PhaseSeries = {pair: Series() for pair in pairs}
+    for mode in modes:
+        long_lived_phase(session, mode, [c for c, m in pairs if m == mode], rounds, series)
+    for mode in modes:
+        fresh_phase(session, mode, [c for c, m in pairs if m == mode], fresh_rounds, fresh)
+    return series, fresh
 
 
 def benchmark(
@@ -395,126 +482,124 @@ def benchmark(
     progress: bool,
     pin: bool = True,
 ) -> dict[str, Any]:
+    """One run: both phases, then the cold imports; the report ``--json`` prints."""
     clients = [FLOOR, LEGACY, *(c for c in clients if c not in (FLOOR, LEGACY))]
     pairs = [(c, m) for m in modes for c in clients if supports(c, m)]
-    series: dict[tuple[str, str], Series] = {pair: Series() for pair in pairs}
-    fresh: dict[tuple[str, str], Series] = {pair: Series() for pair in pairs}
-    unavailable: dict[str, str] = {}
-    rng = random.Random(seed)
     started = time.perf_counter()
     pins = pinned_cpus() if pin else None
     server_cpu, client_cpu = pins if pins is not None else (None, None)
     server = start_server(server_cpu)
-
-    def show(text: str) -> None:
-        if progress:
-            print(f"\r{text}".ljust(70), end="", file=sys.stderr)
-            sys.stderr.flush()
-
+    session = Session(calls, warmup, server.port, client_cpu, random.Random(seed), progress)
     try:
-        # Mode by mode, every client's process set up and warm; then rounds of one short batch each, in a fresh
-        # order every round, so that each client's batches sit seconds apart from every other's.
-        for mode in modes:
-            runners = [Runner(c, m, calls, warmup, server.port, client_cpu) for c, m in pairs if m == mode]
-            try:
-                for runner in runners:
-                    runner.wait_ready()
-                    if runner.unavailable is not None:
-                        unavailable[runner.client] = runner.unavailable
-                live = [runner for runner in runners if runner.unavailable is None]
-                for r in range(rounds):
-                    rng.shuffle(live)
-                    for i, runner in enumerate(live):
-                        show(f"{mode:8} long-lived round {r + 1}/{rounds}  {i + 1}/{len(live)}  {runner.client}")
-                        series[(runner.client, mode)].by_round[r] = runner.run()
-            finally:
-                for runner in runners:
-                    runner.close()
-        # The same first batch, after the same warm-up, in a new process every round: what a worker process or a
-        # short script sees, and how the issue's figures were taken. httpx 0.28 costs more per call there than
-        # in a process that has made thousands of calls, so its ratios differ between the two phases.
-        for mode in modes:
-            for r in range(fresh_rounds):
-                order = [c for c, m in pairs if m == mode and c not in unavailable]
-                rng.shuffle(order)
-                for i, client in enumerate(order):
-                    show(f"{mode:8} fresh round {r + 1}/{fresh_rounds}  {i + 1}/{len(order)}  {client}")
-                    runner = Runner(client, mode, calls, warmup, server.port, client_cpu)
-                    try:
-                        runner.wait_ready()
-                        if runner.unavailable is not None:
-                            unavailable[client] = runner.unavailable
-                            continue
-                        fresh[(client, mode)].by_round[r] = runner.run()
-                    finally:
-                        runner.close()
-        show(f"cold imports ({import_reps} runs each)")
+        series, fresh = run_phases(session, pairs, modes, rounds, fresh_rounds)
+        session.show(f"cold imports ({import_reps} runs each)")
         imports = time_imports(import_reps, seed) if import_reps > 0 else {}
     finally:
         server.stop()
-        if progress:
-            print("\r".ljust(71) + "\r", end="", file=sys.stderr)
-            sys.stderr.flush()
-
+        session.clear()
     report: dict[str, Any] = {
-        "meta": {
-            "python": sys.version.split()[0],
-            "implementation": platform.python_implementation(),
-            "platform": platform.platform(),
-            "cpu_count": os.cpu_count(),
-            "calls": calls,
-            "rounds": rounds,
-            "fresh_rounds": fresh_rounds,
-            "concurrency": CONCURRENCY,
-            "server_loop": server.loop,
-            "pinned": None if pins is None else {"server_cpu": server_cpu, "client_cpu": client_cpu},
-            "floor": FLOOR,
-            "legacy": LEGACY,
-            "versions": _versions(),
-            "elapsed_s": time.perf_counter() - started,
-        },
+        "meta": _meta(calls, rounds, fresh_rounds, server.loop, pins, started),
         "results": summarize(series, clients, modes, calls),
         "fresh": summarize(fresh, clients, modes, calls),
-        "unavailable": unavailable,
+        "unavailable": session.unavailable,
         "imports": imports,
     }
     report["targets"] = targets(report)
     return report
 
 
+def _meta(
+    calls: int, rounds: int, fresh_rounds: int, server_loop: str, pins: tuple[int, int] | None, started: float
+) -> dict[str, Any]:
+    """How the run was made: the interpreter and machine, the sizes, the placement, the versions, the time taken."""
+    return {
+        "python": sys.version.split()[0],
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "calls": calls,
+        "rounds": rounds,
+        "fresh_rounds": fresh_rounds,
+        "concurrency": CONCURRENCY,
+        "server_loop": server_loop,
+        "pinned": None if pins is None else {"server_cpu": pins[0], "client_cpu": pins[1]},
+        "floor": FLOOR,
+        "legacy": LEGACY,
+        "versions": _versions(),
+        "elapsed_s": time.perf_counter() - started,
+    }
+
+
+# --- the issue's targets --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A client's CPU per call in one mode, as a ratio (``key`` of its results entry) to a reference: at most
+    ``limit``."""
+
+    client: str
+    mode: str
+    key: str
+    versus: str  # the reference, as the target names it
+    limit: float
+
+    @property
+    def name(self) -> str:
+        return f"{self.client} CPU/call vs {self.versus}, {self.mode}"
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    """The median cold import of ``package`` over that of ``reference``: at most ``limit`` (one value, no phases)."""
+
+    package: str
+    reference: str
+    limit: float
+
+    @property
+    def name(self) -> str:
+        return f"import {self.package} vs import {self.reference}"
+
+
+TARGETS: tuple[Target, ...] = (
+    *(Target("sdk", mode, "cpu_ratio", "httpx2", 1.08) for mode in MODES),
+    Target("sdk", "async64", "cpu_ratio_httpx", "httpx 0.28", 0.45),
+    Target("sdk-aiohttp", "async64", "cpu_ratio_httpx", "httpx 0.28", 0.10),
+    Target("sdk-aiohttp", "async", "cpu_ratio_httpx", "httpx 0.28", 0.35),
+)
+IMPORT_TARGET = ImportTarget("langsmith_threads_client", "httpx2", 1.35)
+
+
 def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The issue's targets, each with its measured value in long-lived processes ("value") and in fresh ones
     ("fresh_value"); None where not measured (the cold import has one value, in "value")."""
-    out: list[dict[str, Any]] = []
-
-    def ratio(results: dict[str, dict[str, Any]], client: str, mode: str, key: str) -> float | None:
-        entry = results.get(mode, {}).get(client)
-        return None if entry is None else float(entry[key])
-
-    wanted = [("sdk", mode, "cpu_ratio", "httpx2", 1.08) for mode in MODES]
-    wanted += [
-        ("sdk", "async64", "cpu_ratio_httpx", "httpx 0.28", 0.45),
-        ("sdk-aiohttp", "async64", "cpu_ratio_httpx", "httpx 0.28", 0.10),
-        ("sdk-aiohttp", "async", "cpu_ratio_httpx", "httpx 0.28", 0.35),
-    ]
-    for client, mode, key, versus, limit in wanted:
-        out.append(
-            {
-                "target": f"{client} CPU/call vs {versus}, {mode}",
-                "limit": limit,
-                "value": ratio(report["results"], client, mode, key),
-                "fresh_value": ratio(report.get("fresh", {}), client, mode, key),
-            }
-        )
-    imports: dict[str, dict[str, Any]] = report["imports"]
-    ours, theirs = imports.get("langsmith_threads_client", {}), imports.get("httpx2", {})
-    value = ours["median_ms"] / theirs["median_ms"] if "median_ms" in ours and "median_ms" in theirs else None
-    name = "import langsmith_threads_client vs import httpx2"
-    out.append({"target": name, "limit": 1.35, "value": value, "fresh_value": None})
-    for t in out:
-        t["ok"] = None if t["value"] is None else t["value"] <= t["limit"]
-        t["fresh_ok"] = None if t["fresh_value"] is None else t["fresh_value"] <= t["limit"]
+    fresh = report.get("fresh", {})
+    out = [_verdicts(t.name, t.limit, _ratio(report["results"], t), _ratio(fresh, t)) for t in TARGETS]
+    imported = _import_ratio(report["imports"], IMPORT_TARGET)
+    out.append(_verdicts(IMPORT_TARGET.name, IMPORT_TARGET.limit, imported, None))
     return out
+
+
+def _ratio(results: dict[str, dict[str, Any]], target: Target) -> float | None:
+    entry = results.get(target.mode, {}).get(target.client)
+    return None if entry is None else float(entry[target.key])
+
+
+def _import_ratio(imports: dict[str, dict[str, Any]], target: ImportTarget) -> float | None:
+    ours, theirs = imports.get(target.package, {}), imports.get(target.reference, {})
+    return ours["median_ms"] / theirs["median_ms"] if "median_ms" in ours and "median_ms" in theirs else None
+
+
+def _verdicts(name: str, limit: float, value: float | None, fresh_value: float | None) -> dict[str, Any]:
+    return {
+        "target": name,
+        "limit": limit,
+        "value": value,
+        "fresh_value": fresh_value,
+        "ok": None if value is None else value <= limit,
+        "fresh_ok": None if fresh_value is None else fresh_value <= limit,
+    }
 
 
 # --- the table ------------------------------------------------------------------------------------------------
@@ -539,127 +624,173 @@ def _verdict(value: float | None, ok: bool | None) -> str:
     return f"{value:.3f}x {'ok' if ok else 'MISSED'}"
 
 
+_HEADER = (
+    f"{'client':36} {'CPU/call':>10} {'x httpx2':>8} {'x httpx':>8} {'wall/call':>10} {'x httpx2':>8} "
+    f"{'calls/s':>8} {'server CPU':>11}"
+)
+
+
 def format_table(report: dict[str, Any]) -> str:
-    meta = report["meta"]
     fresh: dict[str, dict[str, Any]] = report.get("fresh", {})
-    lines = [
+    lines = _intro_lines(report["meta"])
+    lines += _mode_lines(report["results"], fresh)
+    lines += _unavailable_lines(report["unavailable"])
+    lines += _import_lines(report["imports"])
+    lines += _target_lines(report["targets"])
+    return "\n".join(lines)
+
+
+def _intro_lines(meta: dict[str, Any]) -> list[str]:
+    pinned = (
+        f" (server pinned to CPU {meta['pinned']['server_cpu']}, clients to CPU {meta['pinned']['client_cpu']}); "
+        if meta.get("pinned")
+        else " (not pinned); "
+    )
+    return [
         f"POST /threads against a canned local server ({meta['server_loop']}), {meta['calls']} calls per batch. "
         f"Long-lived: each client's process warmed up once, then {meta['rounds']} rounds of one batch each. "
         f"Fresh: {meta.get('fresh_rounds', 0)} rounds of a new process per client, the same warm-up, one batch. "
         "Medians over rounds; 'x httpx2' / 'x httpx' = the median over rounds of the ratio to bare httpx2 "
         "(the floor) / bare httpx 0.28 of the same mode in that round.",
         f"Python {meta['python']} on {meta['platform']}, {meta['cpu_count']} CPUs"
-        + (
-            f" (server pinned to CPU {meta['pinned']['server_cpu']}, clients to CPU {meta['pinned']['client_cpu']}); "
-            if meta.get("pinned")
-            else " (not pinned); "
-        )
+        + pinned
         + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v),
         "",
     ]
-    header = (
-        f"{'client':36} {'CPU/call':>10} {'x httpx2':>8} {'x httpx':>8} {'wall/call':>10} {'x httpx2':>8} "
-        f"{'calls/s':>8} {'server CPU':>11}"
-    )
-    for mode in dict.fromkeys([*report["results"], *fresh]):
+
+
+def _mode_lines(results: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]]) -> list[str]:
+    """Per mode, a block of rows for each phase; then the server's share of the CPU."""
+    lines: list[str] = []
+    for mode in dict.fromkeys([*results, *fresh]):
         lines.append(f"== {mode}: {MODE_LABELS.get(mode, mode)}")
-        for phase, results in (("long-lived processes", report["results"]), ("fresh processes", fresh)):
-            if mode in results:
-                lines += [f"-- {phase}", header, *_rows(results[mode])]
+        for phase, by_mode in (("long-lived processes", results), ("fresh processes", fresh)):
+            if mode in by_mode:
+                lines += [f"-- {phase}", _HEADER, *_rows(by_mode[mode])]
         lines.append("")
-    busy = [e["server_core_busy"] for r in (report["results"], fresh) for c in r.values() for e in c.values()]
+    busy = [e["server_core_busy"] for r in (results, fresh) for c in r.values() for e in c.values()]
     if busy:
         lines.append(
             "server CPU = the canned server's share of client+server CPU over the timed calls; "
             f"the server kept at most {max(busy):.0%} of one core busy."
         )
         lines.append("")
-    if report["unavailable"]:
-        for client, reason in report["unavailable"].items():
-            lines.append(f"unavailable: {LABELS.get(client, client)}: {reason}")
-        lines.append("")
-    if report["imports"]:
-        lines.append("cold import (fresh interpreter, byte code cached, median)")
-        floor = report["imports"].get(FLOOR, {}).get("median_ms")
-        for name, e in report["imports"].items():
-            text = f"{e['median_ms']:.1f} ms" if "median_ms" in e else "unavailable"
-            versus = f"{e['median_ms'] / floor:.2f}x httpx2" if "median_ms" in e and floor else ""
-            lines.append(f"  import {name:32} {text:>10} {versus:>13}  {IMPORT_NOTES.get(name, '')}".rstrip())
-        lines.append("")
-    lines.append(f"{'targets':54} {'limit':>7}  {'long-lived':17} fresh")
-    for t in report["targets"]:
+    return lines
+
+
+def _unavailable_lines(unavailable: dict[str, str]) -> list[str]:
+    if not unavailable:
+        return []
+    return [*(f"unavailable: {LABELS.get(client, client)}: {reason}" for client, reason in unavailable.items()), ""]
+
+
+def _import_lines(imports: dict[str, dict[str, Any]]) -> list[str]:
+    if not imports:
+        return []
+    lines = ["cold import (fresh interpreter, byte code cached, median)"]
+    floor = imports.get(FLOOR, {}).get("median_ms")
+    for name, e in imports.items():
+        text = f"{e['median_ms']:.1f} ms" if "median_ms" in e else "unavailable"
+        versus = f"{e['median_ms'] / floor:.2f}x httpx2" if "median_ms" in e and floor else ""
+        lines.append(f"  import {name:32} {text:>10} {versus:>13}  {IMPORT_NOTES.get(name, '')}".rstrip())
+    lines.append("")
+    return lines
+
+
+def _target_lines(report_targets: list[dict[str, Any]]) -> list[str]:
+    lines = [f"{'targets':54} {'limit':>7}  {'long-lived':17} fresh"]
+    for t in report_targets:
         lines.append(
             f"  {t['target']:52} {t['limit']:>6.2f}x  {_verdict(t['value'], t['ok']):17} "
             f"{_verdict(t['fresh_value'], t['fresh_ok']):17}".rstrip()
         )
-    return "\n".join(lines)
+    return lines
 
 
-def main(argv: list[str] | None = None) -> int:
+# --- the command ----------------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scripts/bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--calls", type=int, default=400, help="timed calls per batch (default 400)")
-    parser.add_argument(
-        "--rounds", type=int, default=15, help="rounds; each times one batch of every client, per mode (default 15)"
-    )
-    parser.add_argument(
+    _add_measurement_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+    parser.add_argument("--save", metavar="PATH", help="also write the JSON report to PATH")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def _add_measurement_options(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--calls", type=int, default=400, help="timed calls per batch (default 400)")
+    add("--rounds", type=int, default=15, help="rounds; each times one batch of every client, per mode (default 15)")
+    add(
         "--warmup",
         type=int,
         default=None,
         help="untimed calls per client process before its first batch (default 2 x calls, at least 256)",
     )
-    parser.add_argument(
+    add(
         "--modes",
         type=lambda v: _parse_list(v, MODES, "mode"),
         default=list(MODES),
         help=f"comma-separated, from {','.join(MODES)} (default all)",
     )
-    parser.add_argument(
+    add(
         "--clients",
         type=lambda v: _parse_list(v, CLIENTS, "client"),
         default=list(CLIENTS),
         help=f"comma-separated, from {','.join(CLIENTS)} (default all; httpx2 and httpx, the references, always run)",
     )
-    parser.add_argument(
+    add(
         "--fresh-rounds",
         type=int,
         default=None,
         help="rounds of a new process per client (warm-up, one batch); 0 skips (default: as many as --rounds)",
     )
-    parser.add_argument("--import-reps", type=int, default=9, help="cold-import runs per package; 0 skips (default 9)")
-    parser.add_argument(
+    add("--import-reps", type=int, default=9, help="cold-import runs per package; 0 skips (default 9)")
+    add(
         "--no-pin",
         action="store_true",
         help="let the scheduler place processes (default: the server on one core, the clients on another)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the per-round order shuffle")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
-    parser.add_argument("--save", metavar="PATH", help="also write the JSON report to PATH")
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    args = parser.parse_args(argv)
-    if args.calls < 1 or args.rounds < 1 or (args.fresh_rounds or 0) < 0:
-        parser.error("--calls and --rounds must be positive, --fresh-rounds not negative")
-    try:
-        report = benchmark(
-            clients=args.clients,
-            modes=args.modes,
-            calls=args.calls,
-            rounds=args.rounds,
-            warmup=args.warmup,
-            fresh_rounds=args.rounds if args.fresh_rounds is None else args.fresh_rounds,
-            import_reps=args.import_reps,
-            seed=args.seed,
-            pin=not args.no_pin,
-            progress=not args.quiet and sys.stderr.isatty(),
-        )
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 1
+    add("--seed", type=int, default=0, help="seed of the per-round order shuffle")
+
+
+def _run(args: argparse.Namespace) -> dict[str, Any]:
+    return benchmark(
+        clients=args.clients,
+        modes=args.modes,
+        calls=args.calls,
+        rounds=args.rounds,
+        warmup=args.warmup,
+        fresh_rounds=args.rounds if args.fresh_rounds is None else args.fresh_rounds,
+        import_reps=args.import_reps,
+        seed=args.seed,
+        pin=not args.no_pin,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
+
+
+def _output(report: dict[str, Any], args: argparse.Namespace) -> None:
     if args.save:
         Path(args.save).write_text(json.dumps(report, indent=2) + "\n")
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(format_table(report))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.calls < 1 or args.rounds < 1 or (args.fresh_rounds or 0) < 0:
+        parser.error("--calls and --rounds must be positive, --fresh-rounds not negative")
+    try:
+        report = _run(args)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    _output(report, args)
     return 0

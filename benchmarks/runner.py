@@ -40,9 +40,12 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.payload import METADATA, REQUEST_BODY
+
+if TYPE_CHECKING:
+    from langsmith_threads_client import AsyncThreadsClient
 
 CLIENTS: tuple[str, ...] = ("httpx2", "httpx", "aiohttp", "langgraph-sdk", "sdk", "sdk-aiohttp")
 MODES: tuple[str, ...] = ("sync", "async", "async64")
@@ -88,116 +91,160 @@ def _httpx_module(name: str) -> Any:
         raise Unavailable(repr(exc)) from exc
 
 
+def _httpx_sync(name: str, base_url: str, stack: ExitStack) -> SyncCall:
+    httpx = _httpx_module(name)
+    client = stack.enter_context(httpx.Client(base_url=base_url))
+    headers = {"content-type": "application/json"}
+    loads = json.loads
+
+    def call() -> object:
+        r = client.post("/threads", content=REQUEST_BODY, headers=headers)
+        if r.status_code != 200:
+            raise RuntimeError(f"unexpected status {r.status_code}")
+        return loads(r.content)
+
+    return call
+
+
+def _langgraph_sync(name: str, base_url: str, stack: ExitStack) -> SyncCall:
+    try:
+        from langgraph_sdk import get_sync_client
+    except ImportError as exc:
+        raise Unavailable(repr(exc)) from exc
+    lg = stack.enter_context(get_sync_client(url=base_url, api_key=None))
+    threads = lg.threads
+
+    def call() -> object:
+        return threads.create(metadata=METADATA)
+
+    return call
+
+
+def _sdk_sync(name: str, base_url: str, stack: ExitStack) -> SyncCall:
+    try:
+        from langsmith_threads_client import ThreadsClient
+    except ImportError as exc:
+        raise Unavailable(repr(exc)) from exc
+    sdk = stack.enter_context(ThreadsClient(base_url=base_url, api_key=None))
+    create = sdk.create_thread
+
+    def call() -> object:
+        return create(metadata=METADATA)
+
+    return call
+
+
+#: Each client's sync builder, called with (client name, base URL, exit stack); the async-only clients have none.
+SYNC_CLIENTS: dict[str, Callable[[str, str, ExitStack], SyncCall]] = {
+    "httpx2": _httpx_sync,
+    "httpx": _httpx_sync,
+    "langgraph-sdk": _langgraph_sync,
+    "sdk": _sdk_sync,
+}
+
+
 def _sync_client(name: str, base_url: str, stack: ExitStack) -> SyncCall:
-    if name in ("httpx", "httpx2"):
-        httpx = _httpx_module(name)
-        client = stack.enter_context(httpx.Client(base_url=base_url))
-        headers = {"content-type": "application/json"}
-        loads = json.loads
-
-        def call() -> object:
-            r = client.post("/threads", content=REQUEST_BODY, headers=headers)
-            if r.status_code != 200:
-                raise RuntimeError(f"unexpected status {r.status_code}")
-            return loads(r.content)
-
-        return call
-    if name == "langgraph-sdk":
-        try:
-            from langgraph_sdk import get_sync_client
-        except ImportError as exc:
-            raise Unavailable(repr(exc)) from exc
-        lg = stack.enter_context(get_sync_client(url=base_url, api_key=None))
-        threads = lg.threads
-
-        def call() -> object:
-            return threads.create(metadata=METADATA)
-
-        return call
-    if name == "sdk":
-        try:
-            from langsmith_threads_client import ThreadsClient
-        except ImportError as exc:
-            raise Unavailable(repr(exc)) from exc
-        sdk = stack.enter_context(ThreadsClient(base_url=base_url, api_key=None))
-        create = sdk.create_thread
-
-        def call() -> object:
-            return create(metadata=METADATA)
-
-        return call
-    raise ValueError(f"client {name!r} has no sync mode")
+    build = SYNC_CLIENTS.get(name)
+    if build is None:
+        raise ValueError(f"client {name!r} has no sync mode")
+    return build(name, base_url, stack)
 
 
 # --- async clients --------------------------------------------------------------------------------------------
 
 
+async def _httpx_async(name: str, base_url: str, stack: AsyncExitStack) -> AsyncCall:
+    httpx = _httpx_module(name)
+    client = await stack.enter_async_context(httpx.AsyncClient(base_url=base_url))
+    headers = {"content-type": "application/json"}
+    loads = json.loads
+
+    async def call() -> object:
+        r = await client.post("/threads", content=REQUEST_BODY, headers=headers)
+        if r.status_code != 200:
+            raise RuntimeError(f"unexpected status {r.status_code}")
+        return loads(r.content)
+
+    return call
+
+
+async def _aiohttp_async(name: str, base_url: str, stack: AsyncExitStack) -> AsyncCall:
+    try:
+        import aiohttp
+    except ImportError as exc:
+        raise Unavailable(repr(exc)) from exc
+    session = await stack.enter_async_context(aiohttp.ClientSession(base_url=base_url))
+    json_headers = {"content-type": "application/json"}
+    json_loads = json.loads
+
+    async def call() -> object:
+        async with session.post("/threads", data=REQUEST_BODY, headers=json_headers) as r:
+            if r.status != 200:
+                raise RuntimeError(f"unexpected status {r.status}")
+            return json_loads(await r.read())
+
+    return call
+
+
+async def _langgraph_async(name: str, base_url: str, stack: AsyncExitStack) -> AsyncCall:
+    try:
+        from langgraph_sdk import get_client
+    except ImportError as exc:
+        raise Unavailable(repr(exc)) from exc
+    lg = await stack.enter_async_context(get_client(url=base_url, api_key=None))
+    lg_threads = lg.threads
+
+    async def call() -> object:
+        return await lg_threads.create(metadata=METADATA)
+
+    return call
+
+
+async def _sdk_async(name: str, base_url: str, stack: AsyncExitStack) -> AsyncCall:
+    try:
+        from langsmith_threads_client import AsyncThreadsClient
+    except ImportError as exc:
+        raise Unavailable(repr(exc)) from exc
+    sdk = await stack.enter_async_context(AsyncThreadsClient(base_url=base_url, api_key=None))
+    return _sdk_call(sdk)
+
+
+async def _sdk_aiohttp_async(name: str, base_url: str, stack: AsyncExitStack) -> AsyncCall:
+    try:
+        from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient
+    except ImportError as exc:
+        raise Unavailable(repr(exc)) from exc
+    # The SDK does not close an http_client it was given: close it ourselves, after the SDK client.
+    http_client = await stack.enter_async_context(DefaultAioHttpClient())
+    sdk = await stack.enter_async_context(AsyncThreadsClient(base_url=base_url, api_key=None, http_client=http_client))
+    return _sdk_call(sdk)
+
+
+def _sdk_call(sdk: AsyncThreadsClient) -> AsyncCall:
+    acreate = sdk.create_thread
+
+    async def call() -> object:
+        return await acreate(metadata=METADATA)
+
+    return call
+
+
+#: Each client's async builder, called with (client name, base URL, exit stack).
+ASYNC_CLIENTS: dict[str, Callable[[str, str, AsyncExitStack], Awaitable[AsyncCall]]] = {
+    "httpx2": _httpx_async,
+    "httpx": _httpx_async,
+    "aiohttp": _aiohttp_async,
+    "langgraph-sdk": _langgraph_async,
+    "sdk": _sdk_async,
+    "sdk-aiohttp": _sdk_aiohttp_async,
+}
+
+
 async def _async_client(name: str, base_url: str, stack: AsyncExitStack) -> AsyncCall:
-    if name in ("httpx", "httpx2"):
-        httpx = _httpx_module(name)
-        client = await stack.enter_async_context(httpx.AsyncClient(base_url=base_url))
-        headers = {"content-type": "application/json"}
-        loads = json.loads
-
-        async def call() -> object:
-            r = await client.post("/threads", content=REQUEST_BODY, headers=headers)
-            if r.status_code != 200:
-                raise RuntimeError(f"unexpected status {r.status_code}")
-            return loads(r.content)
-
-        return call
-    if name == "aiohttp":
-        try:
-            import aiohttp
-        except ImportError as exc:
-            raise Unavailable(repr(exc)) from exc
-        session = await stack.enter_async_context(aiohttp.ClientSession(base_url=base_url))
-        json_headers = {"content-type": "application/json"}
-        json_loads = json.loads
-
-        async def call() -> object:
-            async with session.post("/threads", data=REQUEST_BODY, headers=json_headers) as r:
-                if r.status != 200:
-                    raise RuntimeError(f"unexpected status {r.status}")
-                return json_loads(await r.read())
-
-        return call
-    if name == "langgraph-sdk":
-        try:
-            from langgraph_sdk import get_client
-        except ImportError as exc:
-            raise Unavailable(repr(exc)) from exc
-        lg = await stack.enter_async_context(get_client(url=base_url, api_key=None))
-        lg_threads = lg.threads
-
-        async def call() -> object:
-            return await lg_threads.create(metadata=METADATA)
-
-        return call
-    if name in ("sdk", "sdk-aiohttp"):
-        try:
-            from langsmith_threads_client import AsyncThreadsClient
-        except ImportError as exc:
-            raise Unavailable(repr(exc)) from exc
-        if name == "sdk-aiohttp":
-            try:
-                from langsmith_threads_client import DefaultAioHttpClient
-            except ImportError as exc:
-                raise Unavailable(repr(exc)) from exc
-            # The SDK does not close an http_client it was given: close it ourselves, after the SDK client.
-            http_client = await stack.enter_async_context(DefaultAioHttpClient())
-            sdk = await stack.enter_async_context(
-                AsyncThreadsClient(base_url=base_url, api_key=None, http_client=http_client)
-            )
-        else:
-            sdk = await stack.enter_async_context(AsyncThreadsClient(base_url=base_url, api_key=None))
-        acreate = sdk.create_thread
-
-        async def call() -> object:
-            return await acreate(metadata=METADATA)
-
-        return call
-    raise ValueError(f"unknown client {name!r}")
+    build = ASYNC_CLIENTS.get(name)
+    if build is None:
+        raise ValueError(f"unknown client {name!r}")
+    return await build(name, base_url, stack)
 
 
 # --- measurement ----------------------------------------------------------------------------------------------
