@@ -9,15 +9,8 @@ with ThreadsClient(base_url="http://127.0.0.1:2024") as client:
 from typing import TYPE_CHECKING, Any
 
 from ._aiohttp import DefaultAioHttpClient
-from ._client import (
-    DEFAULT_BASE_URL,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    NOT_GIVEN,
-    AsyncThreadsClient,
-    NotGiven,
-    ThreadsClient,
-)
+from ._client import AsyncThreadsClient, ThreadsClient
+from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx2
 
-from ._answer import RawResponse
 from ._config import check_headers, check_timeout
-from ._defaults import DEFAULT_TIMEOUT
+from ._defaults import DEFAULT_LIMITS, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
+from ._raw_response import RawResponse
 
 if TYPE_CHECKING:
     import asyncio
@@ -41,8 +41,6 @@ _ASYNCIO_ONLY = (
     "DefaultAioHttpClient runs on asyncio only (aiohttp does); under trio or another event loop, "
     "use AsyncThreadsClient without http_client (httpx2 supports it)"
 )
-# httpx2's client defaults (its DEFAULT_LIMITS), so both transports pool alike.
-DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
 
 ErrorClasses = tuple[tuple[type[BaseException], type[httpx2.TransportError]], ...]
 
@@ -104,15 +102,16 @@ def _environment_proxies() -> list[tuple[Any, str | None]]:
 
 
 def _timeout_of(timeout: object) -> httpx2.Timeout:
-    # None is no limit here, as it is to httpx2.AsyncClient; anything else is checked as the SDK's clients check it.
-    return httpx2.Timeout(None) if timeout is None else check_timeout(timeout, "timeout")
+    # As on every class of the SDK: NOT_GIVEN is the default, None no limit (as to httpx2).
+    return DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else check_timeout(timeout, "timeout")
 
 
 class DefaultAioHttpClient:
     """`AsyncThreadsClient(http_client=DefaultAioHttpClient())`: the SDK's aiohttp transport.
 
-    The arguments mean what they mean to httpx2.AsyncClient: `timeout` (per attempt,
-    overridden by the AsyncThreadsClient's own when given there), `verify` (TLS, on by
+    The arguments mean what they mean to httpx2.AsyncClient: `timeout` (per attempt; not
+    given: the SDK's default; None: no limit; overridden by the AsyncThreadsClient's own
+    when given there), `verify` (TLS, on by
     default), `limits`, `trust_env` (proxies and SSL_CERT_FILE/SSL_CERT_DIR from the
     environment) and default `headers`. aiohttp keeps idle connections up to
     `max_connections`; it has no separate keep-alive cap.
@@ -128,7 +127,7 @@ class DefaultAioHttpClient:
     def __init__(
         self,
         *,
-        timeout: float | httpx2.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx2.Timeout | NotGiven | None = NOT_GIVEN,
         verify: ssl.SSLContext | str | bool = True,
         limits: httpx2.Limits = DEFAULT_LIMITS,
         trust_env: bool = True,
@@ -202,10 +201,11 @@ class DefaultAioHttpClient:
     ) -> None:
         await self.aclose()
 
-    # --- the sender ---------------------------------------------------------------------------
+    # --- the sender (the AsyncSender protocol of _senders.py) -----------------------------------
 
-    async def _send(self, call: CreateThreadCall) -> RawResponse:
-        """Send one attempt of `call`; its whole answer, or the httpx2.TransportError it met."""
+    async def send_attempt(self, call: CreateThreadCall, /) -> RawResponse:
+        """Send one attempt of `call` (AsyncThreadsClient calls this): its whole response, or
+        the httpx2.TransportError it met."""
         try:
             loop = self._running_loop()
         except RuntimeError:

@@ -1,7 +1,10 @@
 """One create_thread call as a small state machine: what to send, and what each outcome means.
 
 No I/O: the sync and async clients run the same loop around it and differ only in how they
-send an attempt (a sender, see `_senders.py`) and how they sleep.
+send an attempt (a sender, see `_senders.py`) and how they sleep. Each response or error
+turns into an explicit outcome: the call's Thread, a SendAgain (after a delay; a retry,
+or not: a same-origin redirect, the fetch of a lost attempt's thread), or a raised error.
+The call counts its own retries and bounds its sends (`sends()`), so the loop ends.
 
 This module and what it imports (the generated layer: attrs and its model classes) load
 with a client's first call, not with the package (see `_BaseThreadsClient._bind`).
@@ -12,21 +15,25 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx2
 
-from ._answer import Answer
+from ._arguments import CreateArgs
+from ._config import check_headers, check_timeout
+from ._defaults import NotGiven
+from ._exactly_once import PreparedCreate, plan_create
 from ._exceptions import APIConnectionError, APITimeoutError
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread, ThreadCreate
 from ._logging import logger
+from ._raw_response import SentResponse
 from ._response import thread_or_error
-from ._retry import RETRYABLE_STATUSES, is_retryable_error, may_have_reached_server, retry_delay
-from ._validation import PreparedCreate, prepare_create
+from ._retry import RETRYABLE_STATUSES, SendAgain, is_retryable_error, may_have_reached_server, retry_delay
+from ._validation import check_create
 
-__all__ = ["CreateThreadCall", "Origin", "Target"]
+__all__ = ["CreateThreadCall", "Origin", "SendAgain", "Target"]
 
 Origin = tuple[bytes, bytes, int | None]
 _REDIRECTS = frozenset({307, 308})  # the ones that keep the method and body
@@ -42,6 +49,9 @@ def origin_of(url: httpx2.URL) -> Origin:
     return (url.raw_scheme, url.raw_host, url.port)
 
 
+_FOLLOW = SendAgain(0.0, retry=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where one client's calls go, worked out once per client: the endpoint under its base URL."""
@@ -52,18 +62,18 @@ class Target:
     log_url: str  # no credentials, no query: what logs and error messages show
     headers: dict[str, str]  # the client's, then the endpoint's own (the body's content type) over them
 
-    # A client reaches the generated layer through its Target only, so it imports this module once.
-    prepare = staticmethod(prepare_create)
-
     @classmethod
     def of(cls, base_url: httpx2.URL, headers: Mapping[str, str]) -> Target:
         url = base_url.join(base_url.path.rstrip("/") + _PATH)
         log_url = str(url.copy_with(username=None, password=None, query=None))
         return cls(_METHOD, url, origin_of(url), log_url, {**headers, **_HEADERS})
 
-    def call(
-        self, prepared: PreparedCreate, *, headers: Mapping[str, str] | None, timeout: httpx2.Timeout, max_retries: int
-    ) -> CreateThreadCall:
+    def call(self, args: CreateArgs, *, timeout: httpx2.Timeout, max_retries: int) -> CreateThreadCall:
+        """`args` checked (before anything is sent) into the call that sends them."""
+        prepared = plan_create(check_create(args))
+        headers = None if args.headers is None else check_headers(args.headers, "headers")
+        if not isinstance(args.timeout, NotGiven):
+            timeout = check_timeout(args.timeout, "timeout")
         return CreateThreadCall(prepared, self, headers=headers, timeout=timeout, max_retries=max_retries)
 
 
@@ -76,15 +86,23 @@ class CreateThreadCall:
         "_max_retries",
         "_origin",
         "_redirects",
-        "attempt",
         "content",
         "headers",
         "lost",
         "method",
         "prepared",
+        "retries",
         "timeout",
         "url",
     )
+    prepared: PreparedCreate
+    method: str
+    url: httpx2.URL
+    headers: Mapping[str, str]
+    content: bytes
+    timeout: httpx2.Timeout
+    retries: int
+    lost: bool
 
     def __init__(
         self,
@@ -108,13 +126,24 @@ class CreateThreadCall:
         self._max_retries = max_retries
         self._redirects = 0
         self._attempt_started = 0.0
-        self.attempt = 0  # attempts sent so far
+        self.retries = 0  # retries decided so far (redirects and the recovery fetch are none)
         self.lost = False  # an earlier attempt may have reached the server and gone unanswered
 
-    def next_attempt(self) -> None:
-        """Count the attempt about to be sent."""
-        self.attempt += 1
-        self._attempt_started = time.perf_counter()
+    @property
+    def max_sends(self) -> int:
+        """Every request the call may send: its attempts, the redirects it follows, one recovery fetch."""
+        return 1 + self._max_retries + _MAX_REDIRECTS + 1
+
+    def sends(self) -> Iterator[int]:
+        """The sends of this call, each numbered and timed; the call ends within them."""
+        for number in range(self.max_sends):
+            self._attempt_started = time.perf_counter()
+            yield number
+
+    @property
+    def attempt(self) -> int:
+        """The number of the attempt being sent (1 for the first; a redirect or recovery keeps it)."""
+        return self.retries + 1
 
     def request(self, http: httpx2.Client | httpx2.AsyncClient | None = None) -> httpx2.Request:
         """The attempt as an httpx2.Request: built by `http` (with its own defaults), or on its own."""
@@ -124,28 +153,27 @@ class CreateThreadCall:
             return httpx2.Request(method, url, headers=headers, content=content, extensions=extensions)
         return http.build_request(method, url, content=content, headers=headers, timeout=timeout)
 
-    def on_response(self, response: Answer) -> Thread | float:
-        """The call's Thread, or the seconds to wait before sending again; raises a final error."""
+    def on_response(self, response: SentResponse) -> Thread | SendAgain:
+        """The call's Thread, or when to send again; raises the error the response stands for."""
         status = response.status_code
         self._log_attempt(status, response)
         if status in _REDIRECTS and self._follow(response):
-            self.attempt -= 1  # a same-origin redirect is not a retry
-            return 0.0
+            return _FOLLOW
         if status in RETRYABLE_STATUSES:
             reached = may_have_reached_server(status)
             if self._may_retry(reached):
                 return self._retry_after(str(status), response.headers, reached)
-        recover = self.prepared.recover_content
-        if status == 409 and self.lost and recover is not None and self.content is not recover:
-            # Our own id already exists, so the attempt whose answer was lost created it:
-            # fetch that thread (this is the call's answer, not a retry).
-            self.content = recover
-            self.attempt -= 1
-            return 0.0
+        if status == 409:
+            recover = self.prepared.body_after_conflict(self.lost, self.content)
+            if recover is not None:
+                # Our own id already exists, so the attempt whose answer was lost created it:
+                # fetch that thread (the call's answer, not a retry).
+                self.content = recover
+                return _FOLLOW
         return thread_or_error(response, self.prepared, self.lost)
 
-    def on_error(self, exc: httpx2.TransportError) -> float:
-        """Seconds to wait before sending again; raises APIConnectionError/APITimeoutError when done."""
+    def on_error(self, exc: httpx2.TransportError) -> SendAgain:
+        """When to send again; raises APIConnectionError/APITimeoutError when the call is done."""
         self._log_attempt(None, None, exc)
         reached = may_have_reached_server(exc)
         if is_retryable_error(exc) and self._may_retry(reached):
@@ -164,9 +192,9 @@ class CreateThreadCall:
     def _may_retry(self, reached: bool) -> bool:
         # A request the server must not see twice is retried only when the failure proves
         # it was not seen once (a refused connection, a 429 or 503).
-        return self.attempt <= self._max_retries and (self.prepared.replay_safe or not reached)
+        return self.retries < self._max_retries and (self.prepared.replay_safe or not reached)
 
-    def _follow(self, response: Answer) -> bool:
+    def _follow(self, response: SentResponse) -> bool:
         # httpx drops only Authorization on a cross-origin redirect, not x-api-key, so the
         # SDK never lets httpx follow redirects and follows same-origin ones itself.
         location = response.headers.get("location")
@@ -179,21 +207,22 @@ class CreateThreadCall:
         self.url = target
         return True
 
-    def _retry_after(self, failure: str, headers: Mapping[str, str] | None, reached: bool) -> float:
+    def _retry_after(self, failure: str, headers: Mapping[str, str] | None, reached: bool) -> SendAgain:
         self.lost = self.lost or reached
         delay = retry_delay(self.attempt, headers, random.random(), time.time())
+        self.retries += 1
         logger.info(
             "Retrying %s %s in %.2f s after %s (retry %d of %d)",
             self.method,
             self._log_url,
             delay,
             failure,
-            self.attempt,
+            self.retries,
             self._max_retries,
         )
-        return delay
+        return SendAgain(delay, retry=True)
 
-    def _log_attempt(self, status: int | None, response: Answer | None, exc: Exception | None = None) -> None:
+    def _log_attempt(self, status: int | None, response: SentResponse | None, exc: Exception | None = None) -> None:
         if not logger.isEnabledFor(logging.DEBUG):
             return
         request_id = None if response is None else response.headers.get("x-request-id")

@@ -1,59 +1,46 @@
-"""ThreadsClient and AsyncThreadsClient: configuration shared, I/O apart."""
+"""ThreadsClient and AsyncThreadsClient: configuration shared, I/O apart.
+
+The call logic (`_call.py`) is shared; each client only sends the attempts it is told to,
+through its sender (`_senders.py`), and sleeps between them in its own way.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 import uuid
-import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Generic, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar
 
 import httpx2
 
 from ._aiohttp import DefaultAioHttpClient
-from ._config import check_api_key, check_base_url
-from ._config import check_headers as _check_headers
-from ._config import check_timeout as _check_timeout
-from ._defaults import DEFAULT_TIMEOUT
-from ._senders import AsyncSend, Send, httpx_async_sender, httpx_sender
+from ._arguments import CreateArgs, TimeoutArg
+from ._config import check_api_key, check_base_url, check_headers, check_timeout
+from ._defaults import (
+    API_KEY_ENV_VARS,
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    USER_AGENT,
+    NotGiven,
+)
+from ._lifecycle import LoopBinding, drop_pooled_connections, forget_after_fork
+from ._retry import SendAgain
+from ._senders import AsyncSender, HttpxSender, async_sender_for
 from ._text import short_repr
-from ._version import __version__
 
 if TYPE_CHECKING:
     from ._call import CreateThreadCall, Target
     from ._generated.models import Thread
     from ._validation import SuperstepArg, TTLArg
 
-__all__ = [
-    "API_KEY_ENV_VARS",
-    "DEFAULT_BASE_URL",
-    "DEFAULT_MAX_RETRIES",
-    "DEFAULT_TIMEOUT",
-    "AsyncThreadsClient",
-    "NotGiven",
-    "ThreadsClient",
-]
-
-
-class NotGiven:
-    """Marks an argument the caller left out, where None means something else."""
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN: Final = NotGiven()
-
-DEFAULT_BASE_URL = "http://127.0.0.1:2024"
-API_KEY_ENV_VARS = ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
-DEFAULT_MAX_RETRIES = 2
-_USER_AGENT = f"langsmith-threads-client/{__version__}"
+__all__ = ["AsyncThreadsClient", "ThreadsClient"]
 
 HttpT = TypeVar("HttpT", httpx2.Client, httpx2.AsyncClient | DefaultAioHttpClient)
-TimeoutArg = float | httpx2.Timeout
 
 
 def _resolve_api_key(api_key: str | NotGiven | None) -> str | None:
@@ -89,44 +76,12 @@ def _check_http_client(http_client: object, accepted: tuple[type[Any], ...]) -> 
     raise TypeError(f"http_client must be an {names}, not {type(http_client).__name__}")
 
 
-# Clients whose connection pool a forked child must not reuse: the parent keeps using the
-# same sockets, so two processes would read each other's responses.
-_CLIENTS: weakref.WeakSet[_BaseThreadsClient[Any]] = weakref.WeakSet()
-
-
-def _after_fork_in_child() -> None:
-    for client in list(_CLIENTS):
-        client._forget_inherited_connections()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _running_loop() -> object:
-    """The running event loop (asyncio's, or trio's run token), told apart by identity."""
-    asyncio = sys.modules.get("asyncio")  # not imported: no asyncio loop can be running
-    if asyncio is not None:
-        try:
-            return asyncio.get_running_loop()
-        except RuntimeError:
-            pass
-    trio = sys.modules.get("trio")
-    return None if trio is None else trio.lowlevel.current_trio_token()
-
-
-def _drop_pooled_connections(http: object) -> None:
-    """Forget (without closing) the pooled connections of a user's httpx2 client after fork.
-
-    The SDK cannot replace a client the user owns; httpx2's default transports keep their
-    connections in an httpcore2 pool whose list can be emptied. Other transports are the
-    user's to handle (the SDK's check that a 200 names the thread it asked for remains).
-    """
-    for transport in (getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()):
-        pool = getattr(transport, "_pool", None)
-        connections = getattr(pool, "_connections", None)
-        if isinstance(connections, list):
-            connections.clear()
+def _check_max_retries(max_retries: object) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
+    if max_retries < 0:
+        raise ValueError(f"max_retries must be >= 0, got {short_repr(max_retries)}")
+    return max_retries
 
 
 class _BaseThreadsClient(Generic[HttpT]):
@@ -143,7 +98,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         *,
         api_key: str | NotGiven | None,
         headers: Mapping[str, str] | None,
-        timeout: TimeoutArg | None,
+        timeout: TimeoutArg,
         max_retries: int,
         http_client: HttpT | None,
         http_client_types: tuple[type[Any], ...],
@@ -152,15 +107,12 @@ class _BaseThreadsClient(Generic[HttpT]):
         if base_url:
             url = check_base_url(base_url, "base_url")
         else:
-            url = check_base_url(os.environ.get("LANGGRAPH_API_URL") or DEFAULT_BASE_URL, "LANGGRAPH_API_URL")
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-            raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {short_repr(max_retries)}")
+            url = check_base_url(os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL, BASE_URL_ENV_VAR)
+        max_retries = _check_max_retries(max_retries)
         if http_client is not None:
             _check_http_client(http_client, http_client_types)
         key = _resolve_api_key(api_key)
-        client_headers = _check_headers(headers, "headers")
+        client_headers = check_headers(headers, "headers")
 
         # Kept for copies: a copy is a new client with the same configuration.
         self._config: dict[str, Any] = {
@@ -173,16 +125,16 @@ class _BaseThreadsClient(Generic[HttpT]):
         self._base_url = url
         self._max_retries = max_retries
         # A user's client keeps its own timeout unless one is given here.
-        if timeout is not None:
-            self._timeout = _check_timeout(timeout, "timeout")
+        if not isinstance(timeout, NotGiven):
+            self._timeout = check_timeout(timeout, "timeout")
         elif http_client is not None:
-            self._timeout = _check_timeout(http_client.timeout, "http_client.timeout")
+            self._timeout = check_timeout(http_client.timeout, "http_client.timeout")
         else:
             self._timeout = DEFAULT_TIMEOUT
         self._log_base_url = str(url.copy_with(username=None, password=None, query=None, path=url.path.rstrip("/")))
         # Lowest first: what the SDK derives, then the user's http_client's own headers (httpx2
         # merges those under each request's), then `headers=`; the body's headers last, they are the SDK's.
-        derived = {"user-agent": _USER_AGENT}
+        derived = {"user-agent": USER_AGENT}
         if key is not None:
             derived["x-api-key"] = key
         if http_client is not None:
@@ -196,7 +148,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         self._default_http_client: Callable[[httpx2.Timeout], HttpT] = default_http_client
         self._use_http(http_client if http_client is not None else self._new_http())
         self._closed = False
-        _CLIENTS.add(self)
+        forget_after_fork(self)
 
     def _new_http(self) -> HttpT:
         return self._default_http_client(self._timeout)
@@ -231,7 +183,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         if self._owns_http and not self._closed:
             self._use_http(self._new_http())
         else:
-            _drop_pooled_connections(self._http)
+            drop_pooled_connections(self._http)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -268,38 +220,13 @@ class _BaseThreadsClient(Generic[HttpT]):
 
         return Target.of(self._base_url, self._headers)
 
-    def _start(
-        self,
-        *,
-        thread_id: uuid.UUID | str | None,
-        metadata: Mapping[str, Any] | None,
-        if_exists: Literal["raise", "do_nothing"],
-        ttl: TTLArg | None,
-        supersteps: Sequence[SuperstepArg] | None,
-        graph_id: str | None,
-        timeout: TimeoutArg | None,
-        headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-    ) -> CreateThreadCall:
+    def _start(self, args: CreateArgs) -> CreateThreadCall:
+        """The call for `args`: refused at once on a closed client, then every argument checked."""
+        self._check_open()
         target = self._target
         if target is None:
             target = self._target = self._bind()
-        prepared = target.prepare(
-            thread_id=thread_id,
-            metadata=metadata,
-            if_exists=if_exists,
-            ttl=ttl,
-            supersteps=supersteps,
-            graph_id=graph_id,
-            extra_body=extra_body,
-        )
-        self._check_open()
-        return target.call(
-            prepared,
-            headers=None if headers is None else _check_headers(headers, "headers"),
-            timeout=self._timeout if timeout is None else _check_timeout(timeout, "timeout"),
-            max_retries=self._max_retries,
-        )
+        return target.call(args, timeout=self._timeout, max_retries=self._max_retries)
 
 
 class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
@@ -309,7 +236,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
     """
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
-    _send: Send
+    _sender: HttpxSender
 
     def __init__(
         self,
@@ -317,7 +244,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         *,
         api_key: str | NotGiven | None = NOT_GIVEN,
         headers: Mapping[str, str] | None = None,
-        timeout: TimeoutArg | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.Client | None = None,
     ) -> None:
@@ -334,7 +261,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
 
     def _use_http(self, http: httpx2.Client) -> None:
         self._http = http
-        self._send = httpx_sender(http)
+        self._sender = HttpxSender(http)
 
     def create_thread(
         self,
@@ -345,7 +272,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         ttl: TTLArg | None = None,
         supersteps: Sequence[SuperstepArg] | None = None,
         graph_id: str | None = None,
-        timeout: TimeoutArg | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Thread:
@@ -384,29 +311,21 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         (without supersteps; the README's "Finishing a failed create exactly once").
         """
         call = self._start(
-            thread_id=thread_id,
-            metadata=metadata,
-            if_exists=if_exists,
-            ttl=ttl,
-            supersteps=supersteps,
-            graph_id=graph_id,
-            timeout=timeout,
-            headers=headers,
-            extra_body=extra_body,
+            CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
         )
-        while True:
-            call.next_attempt()
+        outcome: Thread | SendAgain
+        for _ in call.sends():
             try:
-                response = self._send(call)
+                response = self._sender.send_attempt(call)
             except httpx2.TransportError as exc:
-                delay = call.on_error(exc)
+                outcome = call.on_error(exc)
             else:
                 outcome = call.on_response(response)
-                if not isinstance(outcome, float):
-                    return outcome
-                delay = outcome
-            if delay:
-                self._sleep(delay)
+            if not isinstance(outcome, SendAgain):
+                return outcome
+            if outcome.delay:
+                self._sleep(outcome.delay)
+        raise AssertionError("unreachable: a call ends within its sends")
 
     def close(self) -> None:
         """Release connections, unless the http_client is the caller's. Closing twice is harmless."""
@@ -431,7 +350,7 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
     """
 
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(_async_sleep)
-    _send: AsyncSend
+    _sender: AsyncSender
 
     def __init__(
         self,
@@ -439,10 +358,11 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
         *,
         api_key: str | NotGiven | None = NOT_GIVEN,
         headers: Mapping[str, str] | None = None,
-        timeout: TimeoutArg | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.AsyncClient | DefaultAioHttpClient | None = None,
     ) -> None:
+        self._loop = LoopBinding()  # the event loop whose connections the pool holds
         super().__init__(
             base_url,
             api_key=api_key,
@@ -453,12 +373,10 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
             http_client_types=(httpx2.AsyncClient, DefaultAioHttpClient),
             default_http_client=lambda timeout: httpx2.AsyncClient(timeout=timeout, follow_redirects=False),
         )
-        self._loop: object = None  # the event loop whose connections the pool holds
 
     def _use_http(self, http: httpx2.AsyncClient | DefaultAioHttpClient) -> None:
         self._http = http
-        # The one place the two senders part: aiohttp's session, or httpx2's client.
-        self._send = http._send if isinstance(http, DefaultAioHttpClient) else httpx_async_sender(http)
+        self._sender = async_sender_for(http)
 
     async def create_thread(
         self,
@@ -469,91 +387,47 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
         ttl: TTLArg | None = None,
         supersteps: Sequence[SuperstepArg] | None = None,
         graph_id: str | None = None,
-        timeout: TimeoutArg | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Thread:
-        """Create a thread on the server (`POST /threads`) and return it.
-
-        Args:
-            thread_id: the new thread's id (a UUID or UUID string). Omitted: the SDK assigns
-                a UUID v7 before the first attempt, so retries cannot create a second thread.
-            metadata: a JSON object stored with the thread.
-            if_exists: "raise" (default) raises ConflictError when `thread_id` exists;
-                "do_nothing" returns the existing thread unchanged (without supersteps).
-            ttl: minutes (a number or timedelta, strategy "delete"), a mapping
-                `{"strategy": ..., "ttl": minutes}` or a ThreadCreateTTL.
-            supersteps: state updates to apply at creation, each `{"updates": [{"as_node":
-                ..., "values": ..., "command": ...}]}`; they need a graph (`graph_id`).
-            graph_id: the graph the thread belongs to, merged into `metadata["graph_id"]`.
-            timeout: seconds or an httpx2.Timeout for each attempt of this call (not the
-                whole call: up to 1 + max_retries attempts with backoff between them).
-            headers: extra headers for this call, over the client's (names are case-insensitive).
-            extra_body: JSON fields sent as they are, for request fields newer than this SDK;
-                checked like `metadata`, and never one of the fields above.
-
-        Returns:
-            The server's Thread.
-
-        Raises:
-            ValueError, TypeError: a bad argument, before anything is sent.
-            ConflictError: 409, the thread exists (and if_exists="raise").
-            SuperstepsError: the thread was created but its supersteps failed.
-            APIStatusError: any other error status (subclasses per status, after retries).
-            APIConnectionError, APITimeoutError: no answer (after retries).
-            APIResponseValidationError: a success status whose body is not a valid Thread.
-
-        Every error raised after the request was built carries `.thread_id`: finish a
-        failed create with `create_thread(thread_id=error.thread_id, if_exists="do_nothing")`
-        (without supersteps; the README's "Finishing a failed create exactly once").
-        """
+        """Create a thread on the server (`POST /threads`) and return it: awaited, otherwise
+        exactly ThreadsClient.create_thread (the same arguments, return value and errors)."""
+        self._check_open()  # a closed client says so before anything else, even in a new event loop
         self._check_loop()
         call = self._start(
-            thread_id=thread_id,
-            metadata=metadata,
-            if_exists=if_exists,
-            ttl=ttl,
-            supersteps=supersteps,
-            graph_id=graph_id,
-            timeout=timeout,
-            headers=headers,
-            extra_body=extra_body,
+            CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
         )
-        while True:
-            call.next_attempt()
+        outcome: Thread | SendAgain
+        for _ in call.sends():
             try:
-                response = await self._send(call)
+                response = await self._sender.send_attempt(call)
             except httpx2.TransportError as exc:
-                delay = call.on_error(exc)
+                outcome = call.on_error(exc)
             else:
                 outcome = call.on_response(response)
-                if not isinstance(outcome, float):
-                    return outcome
-                delay = outcome
-            if delay:
-                await self._sleep(delay)
+            if not isinstance(outcome, SendAgain):
+                return outcome
+            if outcome.delay:
+                await self._sleep(outcome.delay)
+        raise AssertionError("unreachable: a call ends within its sends")
 
     def _check_loop(self) -> None:
-        # A pool's connections belong to the event loop that opened them; after that loop
-        # ended (a second asyncio.run), using them fails deep inside with "Event loop is closed".
-        loop = _running_loop()
-        if loop is self._loop:
+        # A pool's connections belong to the event loop that opened them (`_lifecycle.py`).
+        if not self._loop.moved():
             return
-        if self._loop is not None:
-            if not self._owns_http:
-                raise RuntimeError(
-                    "this AsyncThreadsClient's http_client was used in another event loop, whose connections "
-                    "cannot serve this one; create the http_client (and the client) inside the loop that uses them"
-                )
-            self._use_http(self._new_http())  # not closed: its loop is gone, and its sockets with it
-        self._loop = loop
+        if not self._owns_http:
+            raise RuntimeError(
+                "this AsyncThreadsClient's http_client was used in another event loop, whose connections "
+                "cannot serve this one; create the http_client (and the client) inside the loop that uses them"
+            )
+        self._use_http(self._new_http())  # not closed: its loop is gone, and its sockets with it
 
     async def aclose(self) -> None:
         """Release connections, unless the http_client is the caller's. Closing twice is harmless."""
         self._closed = True
-        if self._owns_http:
-            if self._loop is not None and _running_loop() is not self._loop:
-                return  # its connections belong to an event loop that ended, and went with it
+        if self._owns_http and not self._loop.elsewhere():
+            # (When its loop ended, its connections went with it: nothing left to close.)
             await self._http.aclose()
 
     async def __aenter__(self) -> Self:

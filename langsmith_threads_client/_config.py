@@ -24,6 +24,7 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[ \t]*[\x21-\x7e])*)?")
 _USERINFO = re.compile(r"//[^/?#]*@")
 _TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+_NO_LIMIT = httpx2.Timeout(None)
 
 
 def _shown_url(value: str) -> str:
@@ -64,7 +65,10 @@ def _check_seconds(value: object, name: str, none_allowed: bool) -> None:
 
 
 def check_timeout(timeout: object, name: str) -> httpx2.Timeout:
-    """Seconds or an httpx2.Timeout whose parts are each positive and finite, or None (no limit)."""
+    """Seconds or an httpx2.Timeout whose parts are each positive and finite (or None: no limit),
+    or None for no limit at all, as to httpx2."""
+    if timeout is None:
+        return _NO_LIMIT
     if isinstance(timeout, httpx2.Timeout):
         for part in _TIMEOUT_PARTS:
             _check_seconds(getattr(timeout, part), f"{name}.{part}", none_allowed=True)

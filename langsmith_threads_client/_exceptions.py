@@ -8,11 +8,12 @@ in memory, in `repr` or in the pickled bytes.
 
 from __future__ import annotations
 
-import copy
 import uuid
 from typing import Any
 
 import httpx2
+
+from ._redaction import redacted_request, redacted_response
 
 __all__ = [
     "APIConnectionError",
@@ -30,47 +31,6 @@ __all__ = [
     "ThreadsClientError",
     "UnprocessableEntityError",
 ]
-
-
-# Header values a pickled or printed error must not carry; their names stay, so a reader
-# still sees that a key was sent.
-CREDENTIAL_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie", "set-cookie"})
-REDACTED = "[redacted]"
-
-
-def _redacted_headers(headers: httpx2.Headers) -> httpx2.Headers:
-    # The raw bytes, so a response header that is not ASCII survives the copy as it came.
-    return httpx2.Headers(
-        [
-            (name, REDACTED.encode() if name.decode("latin-1").lower() in CREDENTIAL_HEADERS else value)
-            for name, value in headers.raw
-        ]
-    )
-
-
-def redacted_request(request: httpx2.Request) -> httpx2.Request:
-    """A copy of `request` without credentials: what an error may keep, print and pickle."""
-    # httpx2's own copy protocol: the body kept, the stream and extensions left behind.
-    clone = copy.copy(request)
-    clone.headers = _redacted_headers(request.headers)
-    clone.url = request.url.copy_with(username=None, password=None)
-    return clone
-
-
-def redacted_response(response: httpx2.Response) -> httpx2.Response:
-    """A copy of `response` (read body, status, headers) whose request and headers carry no credentials."""
-    clone = copy.copy(response)
-    clone.headers = _redacted_headers(response.headers)
-    request = response._request  # .request raises when a response was built without one
-    if request is not None:
-        clone.request = redacted_request(request)
-    clone.history = []
-    clone.next_request = None
-    # The copy protocol leaves extensions behind; the server's own reason phrase is worth keeping.
-    reason = response.extensions.get("reason_phrase")
-    if isinstance(reason, bytes):
-        clone.extensions = {"reason_phrase": reason}
-    return clone
 
 
 def _rebuild(cls: type[ThreadsClientError], args: tuple[Any, ...]) -> ThreadsClientError:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+
+from ._redaction import redacted_mapping
 
 __all__ = ["SensitiveHeadersFilter", "logger"]
-
-SENSITIVE_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
 
 
 class SensitiveHeadersFilter(logging.Filter):
@@ -21,17 +20,10 @@ class SensitiveHeadersFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact the record's mapping arguments in place; never drops a record."""
         if isinstance(record.args, Mapping):
-            record.args = _redact(record.args)
+            record.args = redacted_mapping(record.args)
         elif isinstance(record.args, tuple):
-            record.args = tuple(_redact(arg) if isinstance(arg, Mapping) else arg for arg in record.args)
+            record.args = tuple(redacted_mapping(arg) if isinstance(arg, Mapping) else arg for arg in record.args)
         return True
-
-
-def _redact(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
-    return {
-        key: "<redacted>" if isinstance(key, str) and key.lower() in SENSITIVE_HEADERS else value
-        for key, value in mapping.items()
-    }
 
 
 logger = logging.getLogger("langsmith_threads_client")

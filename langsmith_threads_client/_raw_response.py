@@ -1,4 +1,4 @@
-"""What a sender answers: httpx2's own Response, or the leaner RawResponse of another sender.
+"""What a sender returns for an attempt: httpx2's own Response, or the leaner RawResponse.
 
 Kept apart from `_response.py` (which parses answers with the generated layer) so that the
 aiohttp transport can be imported without loading the generated models.
@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx2
 
-__all__ = ["Answer", "RawResponse", "as_httpx"]
+__all__ = ["RawResponse", "SentResponse", "as_httpx"]
 
 # Already undone by the sender that read the body; an httpx2.Response built from it must not decode again.
 _DECODED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding"})
@@ -27,6 +27,10 @@ class RawResponse:
     """
 
     __slots__ = ("_raw_headers", "_request", "content", "headers", "reason_phrase", "status_code")
+    status_code: int
+    reason_phrase: str
+    headers: Mapping[str, str]
+    content: bytes
 
     def __init__(
         self,
@@ -55,9 +59,9 @@ class RawResponse:
         )
 
 
-#: A sender's answer: httpx2's own response, or the leaner one of another sender.
-Answer = httpx2.Response | RawResponse
+#: What a sender returns: httpx2's own response, or the leaner one of another sender.
+SentResponse = httpx2.Response | RawResponse
 
 
-def as_httpx(response: Answer) -> httpx2.Response:
+def as_httpx(response: SentResponse) -> httpx2.Response:
     return response if isinstance(response, httpx2.Response) else response.to_httpx()

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import httpx2
 
-from ._answer import Answer, as_httpx
+from ._exactly_once import PreparedCreate
 from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
@@ -30,8 +30,8 @@ from ._exceptions import (
 from ._generated import Client as _GeneratedClient
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread
+from ._raw_response import SentResponse, as_httpx
 from ._server_message import MESSAGE_LIMIT, one_line, server_message, shorten
-from ._validation import PreparedCreate
 
 __all__ = ["thread_or_error"]
 
@@ -93,7 +93,7 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
     return error_class(f"{summary}{said}", response=response, body=body, detail=detail, thread_id=prepared.thread_id)
 
 
-def thread_or_error(response: Answer, prepared: PreparedCreate, lost: bool) -> Thread:
+def thread_or_error(response: SentResponse, prepared: PreparedCreate, lost: bool) -> Thread:
     """The Thread of a final response, or raise the error it stands for.
 
     `lost` says an earlier attempt of this call may have reached the server unanswered.

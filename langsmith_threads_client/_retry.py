@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import httpx2
 
@@ -12,10 +13,23 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "RETRYABLE_STATUSES",
+    "SendAgain",
     "is_retryable_error",
     "may_have_reached_server",
     "retry_delay",
 ]
+
+@dataclass(frozen=True, slots=True)
+class SendAgain:
+    """A call's outcome other than its Thread: send the next request after `delay` seconds.
+
+    `retry`: it counts against max_retries (not so a same-origin redirect, nor the fetch of
+    the thread a lost attempt created).
+    """
+
+    delay: float
+    retry: bool
+
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 INITIAL_RETRY_DELAY = 0.5

@@ -1,38 +1,67 @@
-"""The seam between a call's logic and the wire: a sender sends one attempt and returns its answer.
+"""The one seam between a call's logic and the wire: a sender sends one attempt.
 
-A sender takes the CreateThreadCall (which says what the attempt sends) and returns the
-complete response, or raises an httpx2.TransportError that says what failed. The client
-picks its sender once, at construction: httpx2's client here, or DefaultAioHttpClient's
-aiohttp session (`_aiohttp.py`). Neither follows redirects; the call does that itself.
+A sender takes the CreateThreadCall (which says what the attempt sends: method, URL,
+headers, body, timeout) and returns the complete response, or raises the
+httpx2.TransportError that says what failed (and so whether the request may have reached
+the server). It follows no redirect: the call does that itself, so the key never goes to
+another origin. Two kinds satisfy the protocols: httpx2's clients, through the adapters
+below, and DefaultAioHttpClient (`_aiohttp.py`), which sends on aiohttp directly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import httpx2
 
-from ._answer import Answer
+from ._raw_response import SentResponse
 
 if TYPE_CHECKING:
     from ._call import CreateThreadCall
 
-__all__ = ["AsyncSend", "Send", "httpx_async_sender", "httpx_sender"]
-
-Send = Callable[["CreateThreadCall"], Answer]
-AsyncSend = Callable[["CreateThreadCall"], Awaitable[Answer]]
+__all__ = ["AsyncSender", "HttpxAsyncSender", "HttpxSender", "Sender", "async_sender_for"]
 
 
-def httpx_sender(http: httpx2.Client) -> Send:
-    def send(call: CreateThreadCall) -> Answer:
-        return http.send(call.request(http), follow_redirects=False)
+@runtime_checkable
+class Sender(Protocol):
+    """Sends one attempt of a call (sync)."""
 
-    return send
+    def send_attempt(self, call: CreateThreadCall, /) -> SentResponse: ...
 
 
-def httpx_async_sender(http: httpx2.AsyncClient) -> AsyncSend:
-    async def send(call: CreateThreadCall) -> Answer:
-        return await http.send(call.request(http), follow_redirects=False)
+@runtime_checkable
+class AsyncSender(Protocol):
+    """Sends one attempt of a call (async)."""
 
-    return send
+    async def send_attempt(self, call: CreateThreadCall, /) -> SentResponse: ...
+
+
+class HttpxSender:
+    """An httpx2.Client as a Sender: the request built by the client, with its own defaults."""
+
+    __slots__ = ("_http",)
+
+    def __init__(self, http: httpx2.Client) -> None:
+        self._http = http
+
+    def send_attempt(self, call: CreateThreadCall, /) -> SentResponse:
+        return self._http.send(call.request(self._http), follow_redirects=False)
+
+
+class HttpxAsyncSender:
+    """An httpx2.AsyncClient as an AsyncSender."""
+
+    __slots__ = ("_http",)
+
+    def __init__(self, http: httpx2.AsyncClient) -> None:
+        self._http = http
+
+    async def send_attempt(self, call: CreateThreadCall, /) -> SentResponse:
+        return await self._http.send(call.request(self._http), follow_redirects=False)
+
+
+def async_sender_for(http: httpx2.AsyncClient | AsyncSender) -> AsyncSender:
+    """The sender of an async client's http_client: itself when it sends attempts, else httpx2's adapter."""
+    if isinstance(http, httpx2.AsyncClient):
+        return HttpxAsyncSender(http)
+    return http

@@ -1,4 +1,5 @@
-"""create_thread's arguments checked and turned into the request body, before any I/O.
+"""create_thread's arguments checked, before any I/O: only checks (what the checked values
+mean for retries is `_exactly_once.py`'s to decide).
 
 Every check raises TypeError (wrong kind of value) or ValueError (right kind, bad
 value) with a message that names the argument. The allowed enum values come from the
@@ -17,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from ._arguments import CreateArgs
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import (
     Command,
@@ -29,11 +31,10 @@ from ._generated.models import (
     ThreadCreateTTLStrategy,
     ThreadSuperstepUpdate,
 )
-from ._generated.types import UNSET, Unset
+from ._generated.types import Unset
 from ._text import short_repr
-from ._uuid7 import uuid7
 
-__all__ = ["PreparedCreate", "SuperstepArg", "TTLArg", "prepare_create"]
+__all__ = ["CheckedCreate", "SuperstepArg", "TTLArg", "check_create", "encode_body"]
 
 TTLArg = float | int | datetime.timedelta | Mapping[str, Any] | ThreadCreateTTL
 SuperstepArg = Mapping[str, Any] | ThreadCreateSuperstepsItem
@@ -44,8 +45,6 @@ IF_EXISTS_VALUES = frozenset(_IF_EXISTS)
 TTL_STRATEGIES = frozenset(member.value for member in ThreadCreateTTLStrategy)
 _TTL_KEYS = frozenset({"strategy", "ttl"})
 _UPDATE_KEYS = frozenset({"as_node", "values", "command"})
-_DO_NOTHING = _IF_EXISTS["do_nothing"]
-_RAISE = _IF_EXISTS["raise"]
 # Objects and arrays inside each other, the argument itself counted: far beyond real
 # metadata or graph state, and below what the encoder and the server can take.
 MAX_JSON_DEPTH = 100
@@ -57,74 +56,38 @@ _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allo
 
 
 @dataclass(frozen=True, slots=True)
-class PreparedCreate:
-    """One create_thread call's request, fixed before the first attempt and reused by retries."""
+class CheckedCreate:
+    """create_thread's body arguments, each checked (None: not given)."""
 
-    thread_id: uuid.UUID
-    has_supersteps: bool
-    content: bytes  # the JSON body of every attempt, encoded once
-    # May an attempt be sent again after one that may have reached the server? Not when
-    # the server would apply the supersteps a second time (if_exists="do_nothing").
-    replay_safe: bool
-    # After a lost response and then a 409 for an id the SDK assigned, this body (no
-    # supersteps, "do_nothing") fetches the thread the lost attempt created, unchanged.
-    recover_content: bytes | None
+    thread_id: uuid.UUID | None
+    metadata: ThreadCreateMetadata | None
+    if_exists: ThreadCreateIfExists
+    ttl: ThreadCreateTTL | None
+    supersteps: list[ThreadCreateSuperstepsItem] | None
+    extra: dict[str, Any]
 
 
-def prepare_create(
-    *,
-    thread_id: uuid.UUID | str | None,
-    metadata: Mapping[str, Any] | None,
-    if_exists: str,
-    ttl: TTLArg | None,
-    supersteps: Sequence[SuperstepArg] | None,
-    graph_id: str | None,
-    extra_body: Mapping[str, Any] | None = None,
-) -> PreparedCreate:
-    checked_if_exists = _check_if_exists(if_exists)
-    extra = _check_extra_body(extra_body)
-    checked_metadata = _check_metadata(metadata, graph_id)
-    checked_ttl = _check_ttl(ttl)
-    checked_supersteps = _check_supersteps(supersteps) or None
-    recover_content = None
-    if thread_id is None:
-        # Exactly-once: the id is fixed before the first attempt, so a retry after a lost
-        # response meets the thread that attempt made instead of creating a second one.
-        checked_id = uuid7()
-        if checked_supersteps is None:
-            checked_if_exists = _DO_NOTHING  # a retry simply gets our thread back
-        else:
-            # The server re-applies supersteps under "do_nothing", so send "raise" and, on
-            # a 409 after a lost response, fetch our thread with a body that has none.
-            checked_if_exists = _RAISE
-            # extra_body goes along: a field newer than the SDK may scope which thread an id names.
-            recover = ThreadCreate(thread_id=checked_id, if_exists=_DO_NOTHING)
-            recover.additional_properties.update(extra)
-            recover_content = _encode(_wire(recover))
-    else:
-        checked_id = _check_thread_id(thread_id)
-    body = ThreadCreate(
-        thread_id=checked_id,
-        metadata=UNSET if checked_metadata is None else ThreadCreateMetadata.from_dict(checked_metadata),
-        if_exists=checked_if_exists,
-        ttl=UNSET if checked_ttl is None else checked_ttl,
-        supersteps=UNSET if checked_supersteps is None else checked_supersteps,
-    )
-    # The generated to_dict writes additional_properties first and its own fields over them.
-    body.additional_properties.update(extra)
-    return PreparedCreate(
-        thread_id=checked_id,
-        has_supersteps=checked_supersteps is not None,
-        content=_encode(_wire(body)),
-        replay_safe=checked_supersteps is None or checked_if_exists is not _DO_NOTHING,
-        recover_content=recover_content,
+def check_create(args: CreateArgs) -> CheckedCreate:
+    """Every body argument of `args` checked, or the TypeError/ValueError naming the first bad one."""
+    if_exists = _check_if_exists(args.if_exists)
+    extra = _check_extra_body(args.extra_body)
+    metadata = _check_metadata(args.metadata, args.graph_id)
+    ttl = _check_ttl(args.ttl)
+    supersteps = _check_supersteps(args.supersteps) or None
+    return CheckedCreate(
+        thread_id=None if args.thread_id is None else _check_thread_id(args.thread_id),
+        metadata=None if metadata is None else ThreadCreateMetadata.from_dict(metadata),
+        if_exists=if_exists,
+        ttl=ttl,
+        supersteps=supersteps,
+        extra=extra,
     )
 
 
-def _wire(body: ThreadCreate) -> dict[str, Any]:
-    """The JSON the generated endpoint module would send for this body."""
+def encode_body(body: ThreadCreate) -> bytes:
+    """The JSON the generated endpoint module would send for `body`, encoded once."""
     wire: dict[str, Any] = _endpoint._get_kwargs(body=body)["json"]
-    return wire
+    return _encode(wire)
 
 
 def _check_extra_body(extra_body: object) -> dict[str, Any]:

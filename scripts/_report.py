@@ -146,7 +146,8 @@ def facade_breaks(
             available = _bound_names(module) if module.exists() else set()
             for alias in node.names:
                 submodule = module_dir / alias.name  # `from ._generated import models`: a subpackage
-                if alias.name in available or submodule.with_suffix(".py").exists() or submodule.is_dir():
+                # `import *` (langsmith_threads_client/types.py) names nothing that could go missing.
+                if alias.name == "*" or alias.name in available or submodule.with_suffix(".py").exists() or submodule.is_dir():
                     continue
                 where = f"{path.relative_to(facade.parent)}:{node.lineno}"
                 uses = _uses(facade, re.compile(rf"\b{re.escape(alias.asname or alias.name)}\b"))

@@ -22,7 +22,9 @@ from typing import Any
 import pytest
 import yaml
 
-from langsmith_threads_client._validation import prepare_create
+from langsmith_threads_client._arguments import CreateArgs
+from langsmith_threads_client._exactly_once import plan_create
+from langsmith_threads_client._validation import check_create
 from scripts import _corrections
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,10 +109,7 @@ def test_a_new_optional_request_field_generates_is_named_by_the_completeness_tes
     assert "ThreadCreate.tenant is not an argument of AsyncThreadsClient.create_thread" in tests.stdout
 
     # Until the SDK grows the argument, its users send the field with extra_body.
-    prepared = prepare_create(
-        thread_id=None, metadata=None, if_exists="raise", ttl=None, supersteps=None, graph_id=None,
-        extra_body={"tenant": "t1"},
-    )  # fmt: skip
+    prepared = plan_create(check_create(CreateArgs(extra_body={"tenant": "t1"})))
     assert b'"tenant":"t1"' in prepared.content
 
 
@@ -272,7 +271,7 @@ def test_upstream_fixing_what_a_correction_fixes_is_never_overwritten(tmp_path: 
 def test_scripts_generate_stops_with_the_named_correction_and_changes_nothing(tmp_path: Path) -> None:
     result = generate_into(tmp_path, edited_spec(tmp_path, UPSTREAM_FIXES["Command.update gains items"]))
     assert result.returncode == 1
-    assert "corrections.json[7] (test /components/schemas/Command/properties/update) failed" in result.stderr
+    assert "corrections.json[5] (test /components/schemas/Command/properties/update) failed" in result.stderr
     assert "Traceback" not in result.stderr
     assert (tmp_path / "_generated" / "models" / "command.py").read_text() == (
         GENERATED / "models" / "command.py"

@@ -24,8 +24,8 @@ from typing import Any
 import httpx2
 
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, Thread, ThreadsClient
-from langsmith_threads_client._answer import RawResponse
 from langsmith_threads_client._call import CreateThreadCall
+from langsmith_threads_client._raw_response import RawResponse
 from tests.support.kinds import ClientKind
 
 __all__ = ["SDK", "Rewrite", "Wire"]
@@ -86,11 +86,11 @@ class _WireAioHttpClient(DefaultAioHttpClient):
         super().__init__()
         self._wire = wire
 
-    async def _send(self, call: CreateThreadCall) -> RawResponse:
+    async def send_attempt(self, call: CreateThreadCall, /) -> RawResponse:
         built = call.content
         call.content = self._wire.apply_content(built)
         try:
-            return await super()._send(call)
+            return await super().send_attempt(call)
         finally:
             call.content = built
 

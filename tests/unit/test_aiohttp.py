@@ -25,9 +25,12 @@ from langsmith_threads_client import (
     UnprocessableEntityError,
 )
 from langsmith_threads_client._aiohttp import _client_timeout
-from langsmith_threads_client._answer import RawResponse
+from langsmith_threads_client._arguments import CreateArgs
+from langsmith_threads_client._call import CreateThreadCall
+from langsmith_threads_client._exactly_once import plan_create
+from langsmith_threads_client._raw_response import RawResponse, SentResponse
 from langsmith_threads_client._response import thread_or_error
-from langsmith_threads_client._validation import prepare_create
+from langsmith_threads_client._validation import check_create
 from tests.unit.drivers import real_thread_body
 from tests.unit.loopback import Conn, answer_each, loopback, thread_for
 
@@ -185,9 +188,7 @@ def _raw(status: int, body: object, *extra: tuple[bytes, bytes]) -> RawResponse:
 
 
 def test_a_200_is_parsed_by_the_generated_parser_without_an_httpx2_response() -> None:
-    prepared = prepare_create(
-        thread_id=None, metadata=None, if_exists="raise", ttl=None, supersteps=None, graph_id=None
-    )
+    prepared = plan_create(check_create(CreateArgs()))
     thread = thread_or_error(_raw(200, real_thread_body(thread_id=str(prepared.thread_id))), prepared, lost=False)
     assert isinstance(thread, Thread)
     assert thread.thread_id == prepared.thread_id
@@ -195,9 +196,7 @@ def test_a_200_is_parsed_by_the_generated_parser_without_an_httpx2_response() ->
 
 @pytest.mark.parametrize(("status", "error"), [(409, ConflictError), (422, UnprocessableEntityError)])
 def test_an_error_carries_a_full_httpx2_response(status: int, error: type[Exception]) -> None:
-    prepared = prepare_create(
-        thread_id=None, metadata=None, if_exists="raise", ttl=None, supersteps=None, graph_id=None
-    )
+    prepared = plan_create(check_create(CreateArgs()))
     raw = _raw(status, {"detail": "nope"}, (b"Content-Encoding", b"gzip"))
     with pytest.raises(error) as caught:
         thread_or_error(raw, prepared, lost=False)
@@ -223,14 +222,15 @@ async def test_the_response_the_sdk_reads_is_the_lean_one() -> None:
             DefaultAioHttpClient() as http,
             AsyncThreadsClient(server.base_url, api_key=None, http_client=http) as client,
         ):
-            send = client._send
+            sender = client._sender
 
-            async def spy(call: object) -> object:
-                answer = await send(call)  # type: ignore[arg-type]
-                seen.append(answer)
-                return answer
+            class Spy:
+                async def send_attempt(self, call: CreateThreadCall, /) -> SentResponse:
+                    answer = await sender.send_attempt(call)
+                    seen.append(answer)
+                    return answer
 
-            client._send = spy  # type: ignore[assignment]
+            client._sender = Spy()
             await client.create_thread()
     assert [type(answer) for answer in seen] == [RawResponse]
 

@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +129,34 @@ def test_dir_lists_the_lazy_names_too() -> None:
 def test_an_unknown_name_is_an_attribute_error_naming_it() -> None:
     with pytest.raises(AttributeError, match="has no attribute 'ThreadCreate'"):
         _ = langsmith_threads_client.ThreadCreate  # generated, but not part of the public API
+
+
+def test_every_generated_model_is_importable_from_the_types_namespace() -> None:
+    # The rule for public names: the root re-exports what most code needs; every generated
+    # model (and UNSET/Unset) is in langsmith_threads_client.types, the same objects.
+    import langsmith_threads_client.types as public_types
+    from langsmith_threads_client._generated import models, types
+
+    assert set(models.__all__) | {"UNSET", "Unset"} == set(public_types.__all__)
+    for name in models.__all__:
+        assert getattr(public_types, name) is getattr(models, name), name
+    assert public_types.UNSET is types.UNSET
+    root_models = {name for name in langsmith_threads_client.__all__ if name in public_types.__all__}
+    assert root_models >= {"Thread", "ThreadStatus", "ThreadValues", "UNSET", "Unset"}
+    for name in root_models:
+        assert getattr(langsmith_threads_client, name) is getattr(public_types, name), name
+
+
+def test_no_test_or_script_imports_a_model_from_the_generated_layer() -> None:
+    # Users meet the models through the root or .types; the project's own code (outside the
+    # facade and tests/generated, which test the generated layer itself) does the same.
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("tests", "benchmarks", "scripts")
+        for path in (root / folder).rglob("*.py")
+        if "tests/generated" not in path.as_posix()
+        and path.name != Path(__file__).name
+        and "_generated.models import" in path.read_text()
+    ]
+    assert offenders == []

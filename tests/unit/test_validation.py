@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from langsmith_threads_client import Command, Send, ThreadCreateTTL, ThreadSuperstepUpdate
-from langsmith_threads_client._generated.models import ThreadCreateSuperstepsItem
-from langsmith_threads_client._validation import SDK_FIELDS, prepare_create
+from langsmith_threads_client._arguments import CreateArgs
+from langsmith_threads_client._exactly_once import plan_create
+from langsmith_threads_client._validation import SDK_FIELDS, check_create
+from langsmith_threads_client.types import ThreadCreateSuperstepsItem
 from tests.unit.conftest import DriverFactory
 from tests.unit.drivers import sent_json, thread_answer
 from tests.unit.mock_server import MockServer
@@ -183,14 +185,8 @@ def test_extra_body_fields_are_sent_as_they_are_beside_the_sdks_own(
 def test_extra_body_goes_into_the_recovery_request_too() -> None:
     # The request that fetches the thread a lost attempt created (SDK-assigned id, supersteps)
     # names the same thread the same way: a field newer than the SDK may scope the id.
-    prepared = prepare_create(
-        thread_id=None,
-        metadata=None,
-        if_exists="raise",
-        ttl=None,
-        supersteps=[{"updates": [{"as_node": "a"}]}],
-        graph_id=None,
-        extra_body={"tenant": "t1"},
+    prepared = plan_create(
+        check_create(CreateArgs(supersteps=[{"updates": [{"as_node": "a"}]}], extra_body={"tenant": "t1"}))
     )
     assert prepared.recover_content is not None
     assert json.loads(prepared.recover_content) == {
@@ -205,12 +201,9 @@ def test_the_fields_extra_body_may_not_set_are_the_generated_models_and_its_json
     # Derived from the generated ThreadCreate, so a regenerated model moves the check; its
     # python names are its JSON keys (a renamed key would slip past the check: this fails first).
     assert {"thread_id", "metadata", "if_exists", "ttl", "supersteps"} <= SDK_FIELDS
-    full = prepare_create(
-        thread_id=uuid.uuid4(),
-        metadata={"a": 1},
-        if_exists="raise",
-        ttl=5,
-        supersteps=[{"updates": [{"as_node": "a"}]}],
-        graph_id=None,
+    full = plan_create(
+        check_create(
+            CreateArgs(thread_id=uuid.uuid4(), metadata={"a": 1}, ttl=5, supersteps=[{"updates": [{"as_node": "a"}]}])
+        )
     )
     assert set(json.loads(full.content)) == SDK_FIELDS

@@ -1,0 +1,41 @@
+"""create_thread's arguments as one frozen value, from the public methods to the request body.
+
+The public signatures spell the keywords out (so IDEs and type checkers show them); each
+method packs them into a CreateArgs at once, and everything after works on that one value
+(tests/unit/test_arguments.py fails when a keyword of either signature does not reach the
+request). Imports nothing heavy: the generated models load with a client's first call.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import httpx2
+
+from ._defaults import NOT_GIVEN, NotGiven
+
+if TYPE_CHECKING:
+    from ._generated.models import ThreadCreateSuperstepsItem, ThreadCreateTTL
+
+__all__ = ["CreateArgs", "TimeoutArg"]
+
+TimeoutArg = float | httpx2.Timeout | None | NotGiven  # NOT_GIVEN: the client's default; None: no limit
+
+
+@dataclass(frozen=True, slots=True)
+class CreateArgs:
+    """One create_thread call's keywords, as the caller gave them (checked later, once)."""
+
+    thread_id: uuid.UUID | str | None = None
+    metadata: Mapping[str, Any] | None = None
+    if_exists: Literal["raise", "do_nothing"] = "raise"
+    ttl: float | int | datetime.timedelta | Mapping[str, Any] | ThreadCreateTTL | None = None
+    supersteps: Sequence[Mapping[str, Any] | ThreadCreateSuperstepsItem] | None = None
+    graph_id: str | None = None
+    timeout: TimeoutArg = NOT_GIVEN
+    headers: Mapping[str, str] | None = None
+    extra_body: Mapping[str, Any] | None = None

@@ -1,0 +1,92 @@
+"""Exactly-once creation: what goes on the wire so that one call makes at most one thread.
+
+The contract (the README's "Retries and exactly-once creation" says it for users):
+
+* One create_thread call creates at most one thread, however many attempts it sends.
+* The call's thread id is fixed before the first attempt. When the caller names none, the
+  SDK assigns a UUID v7 (as the server itself would), so a retry after a lost response
+  meets the thread the lost attempt made instead of making a second one; and the SDK never
+  raises ConflictError for an id it assigned itself.
+* Without supersteps, an SDK-assigned id goes with ``if_exists="do_nothing"``: a retry
+  simply gets the call's own thread back.
+* With supersteps, ``do_nothing`` would apply them a second time to the thread a lost
+  attempt made (the server applies supersteps to an existing thread), so the SDK sends
+  ``"raise"``; a 409 after a lost response then means the lost attempt made the thread, and
+  one more request, without supersteps and with ``do_nothing``, fetches it unchanged (its
+  extra_body goes along: a field newer than the SDK may scope which thread an id names).
+* An attempt that may have reached the server is sent again only when that is harmless
+  (``replay_safe``): not for the caller's own ``do_nothing`` with supersteps, which would
+  apply them twice; such a call raises, with its ``thread_id``, for the caller to finish.
+* Every error after the request was built carries the id, so
+  ``create_thread(thread_id=error.thread_id, if_exists="do_nothing")`` (without the
+  supersteps) finishes a failed create exactly once.
+
+`plan_create` turns the checked arguments into that plan; `_call.py` carries it out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from ._generated.models import ThreadCreate, ThreadCreateIfExists
+from ._generated.types import UNSET
+from ._uuid7 import uuid7
+from ._validation import CheckedCreate, encode_body
+
+__all__ = ["PreparedCreate", "plan_create"]
+
+_DO_NOTHING = ThreadCreateIfExists("do_nothing")
+_RAISE = ThreadCreateIfExists("raise")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCreate:
+    """One create_thread call's request, fixed before the first attempt and reused by retries."""
+
+    thread_id: uuid.UUID
+    has_supersteps: bool
+    content: bytes  # the JSON body of every attempt, encoded once
+    # May an attempt be sent again after one that may have reached the server?
+    replay_safe: bool
+    # After a lost response and then a 409 for an id the SDK assigned, this body (no
+    # supersteps, "do_nothing") fetches the thread the lost attempt created, unchanged.
+    recover_content: bytes | None
+
+    def body_after_conflict(self, lost: bool, sent: bytes) -> bytes | None:
+        """What to send after a 409 to the body `sent`: the recovery body, or None (the 409 stands)."""
+        if lost and self.recover_content is not None and sent is not self.recover_content:
+            return self.recover_content
+        return None
+
+
+def plan_create(checked: CheckedCreate) -> PreparedCreate:
+    if_exists = checked.if_exists
+    recover_content = None
+    if checked.thread_id is not None:
+        thread_id = checked.thread_id
+    else:
+        thread_id = uuid7()
+        if checked.supersteps is None:
+            if_exists = _DO_NOTHING
+        else:
+            if_exists = _RAISE
+            recover = ThreadCreate(thread_id=thread_id, if_exists=_DO_NOTHING)
+            recover.additional_properties.update(checked.extra)
+            recover_content = encode_body(recover)
+    body = ThreadCreate(
+        thread_id=thread_id,
+        metadata=UNSET if checked.metadata is None else checked.metadata,
+        if_exists=if_exists,
+        ttl=UNSET if checked.ttl is None else checked.ttl,
+        supersteps=UNSET if checked.supersteps is None else checked.supersteps,
+    )
+    # The generated to_dict writes additional_properties first and its own fields over them.
+    body.additional_properties.update(checked.extra)
+    return PreparedCreate(
+        thread_id=thread_id,
+        has_supersteps=checked.supersteps is not None,
+        content=encode_body(body),
+        replay_safe=checked.supersteps is None or if_exists is not _DO_NOTHING,
+        recover_content=recover_content,
+    )
