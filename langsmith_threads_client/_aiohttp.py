@@ -16,13 +16,13 @@ aiohttp (and asyncio with it) is imported when the class is instantiated, so
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
 from ._config import check_headers, check_timeout
 from ._defaults import DEFAULT_LIMITS, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
+from ._lifecycle import AsyncClosing
 from ._raw_response import RawResponse
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def _timeout_of(timeout: object) -> httpx2.Timeout:
     return DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else check_timeout(timeout, "timeout")
 
 
-class DefaultAioHttpClient:
+class DefaultAioHttpClient(AsyncClosing):
     """`AsyncThreadsClient(http_client=DefaultAioHttpClient())`: the SDK's aiohttp transport.
 
     The arguments mean what they mean to httpx2.AsyncClient: `timeout` (per attempt; not
@@ -192,14 +192,6 @@ class DefaultAioHttpClient:
         session, self._session = self._session, None
         if session is not None:
             await session.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
     # --- the sender (the AsyncSender protocol of _senders.py) -----------------------------------
 

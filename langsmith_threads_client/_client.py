@@ -28,7 +28,7 @@ from ._defaults import (
     USER_AGENT,
     NotGiven,
 )
-from ._lifecycle import LoopBinding, drop_pooled_connections, forget_after_fork
+from ._lifecycle import AsyncClosing, LoopBinding, drop_pooled_connections, forget_after_fork
 from ._retry import SendAgain
 from ._senders import AsyncSender, HttpxSender, async_sender_for
 from ._text import short_repr
@@ -342,7 +342,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         self.close()
 
 
-class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpClient]):
+class AsyncThreadsClient(AsyncClosing, _BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpClient]):
     """Creates threads on a LangGraph Agent Server. Safe to share across tasks of one event loop.
 
     `http_client`, when given, stays the caller's: aclose() leaves it open. For many calls in
@@ -429,11 +429,3 @@ class AsyncThreadsClient(_BaseThreadsClient[httpx2.AsyncClient | DefaultAioHttpC
         if self._owns_http and not self._loop.elsewhere():
             # (When its loop ended, its connections went with it: nothing left to close.)
             await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()

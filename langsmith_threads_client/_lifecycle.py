@@ -12,9 +12,32 @@ from __future__ import annotations
 import os
 import sys
 import weakref
-from typing import Protocol
+from types import TracebackType
+from typing import Protocol, Self
 
-__all__ = ["ForkAware", "LoopBinding", "drop_pooled_connections", "forget_after_fork", "running_loop"]
+__all__ = [
+    "AsyncClosing",
+    "ForkAware",
+    "LoopBinding",
+    "drop_pooled_connections",
+    "forget_after_fork",
+    "running_loop",
+]
+
+
+class AsyncClosing:
+    """`async with` for a class with `aclose()`: closed on the way out, whatever happened inside."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
 
 
 class ForkAware(Protocol):

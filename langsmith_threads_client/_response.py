@@ -13,20 +13,8 @@ from typing import Any, cast
 
 import httpx2
 
+from . import _exceptions as errors
 from ._exactly_once import PreparedCreate
-from ._exceptions import (
-    APIResponseValidationError,
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    SuperstepsError,
-    UnprocessableEntityError,
-)
 from ._generated import Client as _GeneratedClient
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread
@@ -35,13 +23,13 @@ from ._server_message import MESSAGE_LIMIT, one_line, server_message, shorten
 
 __all__ = ["thread_or_error"]
 
-_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
+_STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
+    400: errors.BadRequestError,
+    401: errors.AuthenticationError,
+    403: errors.PermissionDeniedError,
+    404: errors.NotFoundError,
+    422: errors.UnprocessableEntityError,
+    429: errors.RateLimitError,
 }
 # Only consulted for its raise_on_unexpected_status flag (False: unknown statuses give None).
 _PARSER = _GeneratedClient(base_url="")
@@ -55,7 +43,7 @@ def _raw_body(response: httpx2.Response) -> Any:
         return response.text
 
 
-def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: bool) -> APIStatusError:
+def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: bool) -> errors.APIStatusError:
     body = _raw_body(response)
     detail = server_message(body)
     status = response.status_code
@@ -63,7 +51,7 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
     said = f": {one_line(detail)}" if detail else ""
     if status == 409:
         note = " (an earlier attempt of this call got no answer and may have created it)" if lost else ""
-        return ConflictError(
+        return errors.ConflictError(
             f"{summary}{said}{note}",
             response=response,
             body=body,
@@ -72,7 +60,7 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
             after_lost_response=lost,
         )
     if (200 <= status < 300) or (status == 400 and prepared.has_supersteps):
-        return SuperstepsError(
+        return errors.SuperstepsError(
             f"{summary}{said} (thread {prepared.thread_id}: its supersteps failed; whether the server kept the "
             "thread depends on the server)",
             response=response,
@@ -82,14 +70,14 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
         )
     if 300 <= status < 400:
         location = shorten(response.headers.get("location", "?"), MESSAGE_LIMIT)
-        return APIStatusError(
+        return errors.APIStatusError(
             f"{summary}: redirect to {location} not followed",
             response=response,
             body=body,
             detail=detail,
             thread_id=prepared.thread_id,
         )
-    error_class = _STATUS_ERRORS.get(status, InternalServerError if status >= 500 else APIStatusError)
+    error_class = _STATUS_ERRORS.get(status, errors.InternalServerError if status >= 500 else errors.APIStatusError)
     return error_class(f"{summary}{said}", response=response, body=body, detail=detail, thread_id=prepared.thread_id)
 
 
@@ -105,7 +93,7 @@ def thread_or_error(response: SentResponse, prepared: PreparedCreate, lost: bool
     except _PARSE_ERRORS as exc:
         if response.status_code == 200:
             full = as_httpx(response)
-            raise APIResponseValidationError(
+            raise errors.APIResponseValidationError(
                 f"the server answered 200 but the body is not a valid Thread "
                 f"({type(exc).__name__}: {one_line(str(exc))})",
                 response=full,
@@ -118,7 +106,7 @@ def thread_or_error(response: SentResponse, prepared: PreparedCreate, lost: bool
             full = as_httpx(response)
             # Not this call's answer (a connection shared across fork, a confused proxy): never
             # hand another request's thread to the caller as the one it asked for.
-            raise APIResponseValidationError(
+            raise errors.APIResponseValidationError(
                 f"the server answered 200 with thread {parsed.thread_id}, but the request named "
                 f"{prepared.thread_id}; not returned as this call's thread",
                 response=full,

@@ -22,7 +22,12 @@ PROJECT: dict[str, Any] = PYPROJECT["project"]
 def test_the_only_published_extra_is_aiohttp() -> None:
     # Developer tooling lives in [dependency-groups], which is never part of the metadata.
     assert set(PROJECT.get("optional-dependencies", {})) == {"aiohttp"}
-    assert {"dev", "test", "server", "bench", "release"} <= set(PYPROJECT["dependency-groups"])
+    assert {"dev", "test", "bench", "release"} <= set(PYPROJECT["dependency-groups"])
+    # The Agent Servers are not a group: each server kind has its own venv from its pins.
+    assert "server" not in PYPROJECT["dependency-groups"]
+    assert sorted(path.stem for path in (ROOT / "scripts" / "agent_server" / "pins").glob("*.txt")) == sorted(
+        ["dev", "dev-0.4", "postgres", "aegra"]
+    )
 
 
 def test_the_version_is_written_in_one_place() -> None:
