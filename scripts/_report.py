@@ -147,7 +147,9 @@ def facade_breaks(
             for alias in node.names:
                 submodule = module_dir / alias.name  # `from ._generated import models`: a subpackage
                 # `import *` (langsmith_threads_client/types.py) names nothing that could go missing.
-                if alias.name == "*" or alias.name in available or submodule.with_suffix(".py").exists() or submodule.is_dir():
+                if alias.name in available or submodule.with_suffix(".py").exists() or submodule.is_dir():
+                    continue
+                if alias.name == "*":
                     continue
                 where = f"{path.relative_to(facade.parent)}:{node.lineno}"
                 uses = _uses(facade, re.compile(rf"\b{re.escape(alias.asname or alias.name)}\b"))
