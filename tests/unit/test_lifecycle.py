@@ -35,6 +35,29 @@ async def test_a_closed_async_client_says_it_is_closed(api: MockServer) -> None:
     assert route.call_count == 1
 
 
+def test_a_closed_async_client_says_so_first_even_in_a_new_event_loop(api: MockServer) -> None:
+    route = api.post("/threads").mock(side_effect=thread_answer)
+    client = AsyncThreadsClient(BASE_URL, api_key=None)
+
+    async def first() -> None:
+        await client.create_thread()
+        await client.aclose()
+
+    asyncio.run(first())
+    pool = client._http
+    with pytest.raises(RuntimeError, match="this AsyncThreadsClient is closed"):
+        asyncio.run(client.create_thread(thread_id="not a uuid"))  # closed, before the bad argument
+    assert client._http is pool, "a closed client opened a new pool"
+    assert route.call_count == 1
+
+
+def test_a_closed_client_says_so_before_checking_arguments() -> None:
+    client = ThreadsClient(BASE_URL, api_key=None)
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.create_thread(thread_id="not a uuid")
+
+
 def test_a_closed_users_http_client_is_named(api: MockServer) -> None:
     own = httpx2.Client()
     client = ThreadsClient(BASE_URL, api_key=None, http_client=own)
