@@ -32,8 +32,8 @@ from langsmith_threads_client import (  # noqa: E402
     ThreadsClient,
     __version__,
 )
+from langsmith_threads_client.testing._process import group_members  # noqa: E402
 from scripts.agent_server.kinds import KINDS  # noqa: E402
-from scripts.agent_server.processes import group_members  # noqa: E402
 from scripts.agent_server.server import GRAPH_ID, AgentServer  # noqa: E402
 
 SOURCE = {"source": "scripts/demo"}

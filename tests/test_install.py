@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from scripts.agent_server.server import AgentServer
-from tests.test_readme import EXAMPLE_URL, EXAMPLES, EXPECTED
+from scripts.agent_server.venvs import PINS
+from tests.test_readme import EXAMPLE_URL, EXAMPLES, EXPECTED, run_pytest, write_test_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 PIP = ("-m", "pip", "--disable-pip-version-check", "--quiet")
@@ -67,3 +68,35 @@ def test_a_fresh_install_has_no_legacy_httpx_and_runs_the_readme(
         else:
             assert ran.returncode == 0, f"{example}\n{ran.stderr}"
             assert expected in ran.stdout, ran.stdout
+
+
+def _pytest_pin() -> str:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    return next(line.strip().strip('",') for line in pyproject.splitlines() if line.strip().startswith('"pytest=='))
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("with_server", [False, True], ids=["without-langgraph-cli", "with-langgraph-cli"])
+def test_a_users_tests_with_the_testing_kit_pass_in_a_fresh_venv(
+    wheel: Path, with_server: bool, tmp_path: Path
+) -> None:
+    venv = tmp_path / "venv"
+    assert run(sys.executable, "-m", "venv", venv, cwd=tmp_path).returncode == 0
+    python = venv / "bin" / "python"
+    installed = run(python, *PIP, "install", wheel, _pytest_pin(), cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr
+    if with_server:  # the pinned langgraph-cli[inmem], as the dev kind has it
+        server = run(python, *PIP, "install", "-r", PINS / "dev.txt", cwd=tmp_path)
+        assert server.returncode == 0, server.stderr[-3000:]
+    project = tmp_path / "project"
+    project.mkdir()
+    write_test_examples(project)
+    ran = run_pytest(python, project)
+    if with_server:
+        assert ran.returncode == 0, ran.stdout[-4000:]
+        assert "3 passed" in ran.stdout
+    else:
+        assert ran.returncode == 1, ran.stdout[-4000:]
+        assert "2 passed" in ran.stdout and "1 error" in ran.stdout, ran.stdout[-2000:]
+        said = [line for line in ran.stdout.splitlines() if "pip install 'langgraph-cli[inmem]'" in line]
+        assert said and "Traceback" not in ran.stdout, ran.stdout[-3000:]

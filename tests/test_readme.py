@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,22 @@ from scripts.agent_server.server import AgentServer
 README = Path(__file__).resolve().parents[1] / "README.md"
 EXAMPLE_URL = "http://127.0.0.1:2024"
 EXAMPLES = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+# "Testing your code": pytest test files of a user's, using the testing kit's fixtures.
+TEST_EXAMPLES = re.findall(r"```python test\n(.*?)```", README.read_text(), flags=re.DOTALL)
+
+
+def write_test_examples(folder: Path) -> None:
+    for number, code in enumerate(TEST_EXAMPLES):
+        (folder / f"test_readme_example_{number}.py").write_text(code)
+
+
+def run_pytest(python: str | Path, folder: Path) -> subprocess.CompletedProcess[str]:
+    """pytest on `folder` as a user runs it: its own rootdir, the plugin found by its entry point."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "LANGGRAPH_API_URL")}
+    return subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", str(folder)],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
 
 # What each example must print (a part of it), in README order.
 EXPECTED = ["idle", "10 threads", "['hi']", "409 True Thread with ID", "7", "created once:", "64 threads"]
@@ -31,3 +50,21 @@ def test_readme_example_runs_against_the_real_server(agent_server: AgentServer, 
     with contextlib.redirect_stdout(printed):
         exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})
     assert expected in printed.getvalue()
+
+
+def test_the_testing_examples_pass_as_a_users_test_files(tmp_path: Path) -> None:
+    from scripts.agent_server.kinds import KINDS
+    from scripts.agent_server.venvs import ensure_venv
+
+    assert len(TEST_EXAMPLES) == 3
+    write_test_examples(tmp_path)
+    # This checkout's .venv has no Agent Server (each kind has its own venv): the
+    # agent_server fixture is pointed at the dev kind's `langgraph` the way a user would.
+    langgraph = ensure_venv(KINDS["dev"].pins, KINDS["dev"].python) / "bin" / "langgraph"
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n\n\n@pytest.fixture(scope='session')\n"
+        f"def agent_server_langgraph():\n    return [{str(langgraph)!r}]\n"
+    )
+    ran = run_pytest(sys.executable, tmp_path)
+    assert ran.returncode == 0, ran.stdout[-4000:]
+    assert "3 passed" in ran.stdout

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scripts.agent_server.processes import die_with_parent, find_free_port, stop_group
+from langsmith_threads_client.testing._process import die_with_parent, find_free_port, stop_group
 
 __all__ = ["Postgres", "Redis", "ServiceError"]
 

@@ -9,6 +9,7 @@ per call) holds on every kind.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -120,6 +121,12 @@ KINDS: dict[str, Behaviour] = {
         error_shape='`{"error", "message"}` (409, 404); FastAPI `{"detail": [{"loc", "msg"}]}` (422)',
     ),
 }
+
+
+# The testing kit's fake answers as the dev kind: any difference fails a conformance test.
+KINDS["fake"] = dataclasses.replace(
+    KINDS["dev"], versions="`langsmith_threads_client.testing.FakeAgentServer`, in process"
+)
 
 
 def _values(presence: Presence) -> str:

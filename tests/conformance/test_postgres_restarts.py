@@ -47,7 +47,7 @@ from typing import Any, Self
 import pytest
 
 from langsmith_threads_client import APIConnectionError, AsyncThreadsClient, InternalServerError, Thread
-from scripts.agent_server.processes import group_members
+from langsmith_threads_client.testing._process import group_members
 from scripts.agent_server.server import AgentServer
 from tests.agent_server.pytest_plugin import ServerPool
 from tests.conformance.test_load import CLIENT_TIMEOUT, LOAD_FAULTS, PROXY_DELAY

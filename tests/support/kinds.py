@@ -18,5 +18,6 @@ class ClientKind(enum.StrEnum):
 CLIENT_KINDS = tuple(ClientKind)
 
 #: The server kinds of scripts/agent_server/kinds.py (tests/conformance checks they agree),
-#: named here so that collecting the tests does not import the harness.
-SERVER_KINDS = ("dev", "dev-0.4", "postgres", "aegra")
+#: and the testing kit's FakeAgentServer, named here so that collecting the tests does not
+#: import the harness.
+SERVER_KINDS = ("dev", "dev-0.4", "postgres", "aegra", "fake")

@@ -1,4 +1,4 @@
-"""A tiny deterministic LangGraph graph for the real-server test harness.
+"""A tiny deterministic LangGraph graph: the agent_server fixture's default project (and the harness').
 
 No LLM, no API key, no network. Graph id ``echo`` (see ``langgraph.json``).
 

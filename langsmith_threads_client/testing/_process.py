@@ -1,4 +1,7 @@
-"""Process and port checks for the servers and services the tests start (Linux /proc).
+"""Process and port checks for the servers and services tests start (Linux /proc).
+
+Part of the testing kit (the local Agent Server of the `agent_server` fixture), and used by
+the project's own harness for every server kind (scripts/agent_server/).
 
 Every server and service runs in its own process group (``start_new_session=True``), so it
 is stopped by its group id with everything it spawned (uvicorn workers, a CLI's child),
@@ -20,6 +23,7 @@ __all__ = [
     "die_with_parent",
     "find_free_port",
     "group_members",
+    "kill_group_now",
     "owns_listening_socket",
     "port_accepts",
     "stop_group",

@@ -1,0 +1,89 @@
+"""pytest plugin of the testing kit, registered by the `pytest11` entry point of the package.
+
+Fixtures (nothing to import; the module itself imports only pytest and the standard
+library, so collection stays fast):
+
+* ``fake_agent_server``: a fresh FakeAgentServer per test, served on a loopback port, with
+  ``LANGGRAPH_API_URL`` pointing at it, so code that builds ``ThreadsClient()`` without a
+  ``base_url`` talks to it unchanged. ``fake_agent_server.base_url`` is its URL.
+  Override ``fake_agent_server_graphs`` (graph id -> node names) to declare your graphs.
+* ``agent_server``: a real local ``langgraph dev`` for the session, on a free port in a
+  temporary directory, stopped by process id. It serves ``agent_server_project`` (default:
+  the test rootdir when it has a ``langgraph.json``, else a bundled graph ``echo`` with nodes
+  ``start`` and ``step``). Without ``langgraph-cli[inmem]`` installed it fails with one line
+  saying what to install.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from ._local_agent_server import LocalAgentServer
+    from ._server import FakeAgentServer
+
+__all__ = [
+    "agent_server",
+    "agent_server_langgraph",
+    "agent_server_project",
+    "fake_agent_server",
+    "fake_agent_server_graphs",
+]
+
+BUNDLED_PROJECT = Path(__file__).resolve().parent / "project"
+
+
+@pytest.fixture(scope="session")
+def fake_agent_server_graphs() -> Mapping[str, Sequence[str]]:
+    """The graphs the fake knows (graph id -> node names, in order); override to declare yours."""
+    return {"echo": ("start", "step")}
+
+
+@pytest.fixture
+def fake_agent_server(
+    fake_agent_server_graphs: Mapping[str, Sequence[str]], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeAgentServer]:
+    """A fresh FakeAgentServer on a loopback port; LANGGRAPH_API_URL points at it for this test."""
+    from ._server import FakeAgentServer
+
+    fake = FakeAgentServer(graphs=fake_agent_server_graphs)
+    with fake.serve() as base_url:
+        monkeypatch.setenv("LANGGRAPH_API_URL", base_url)
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def agent_server_project(pytestconfig: pytest.Config) -> Path:
+    """The folder with the langgraph.json `agent_server` serves; override to pick another."""
+    root = Path(pytestconfig.rootpath)
+    return root if (root / "langgraph.json").is_file() else BUNDLED_PROJECT
+
+
+@pytest.fixture(scope="session")
+def agent_server_langgraph() -> Sequence[str] | None:
+    """The `langgraph` command to run (None: the one installed beside this Python, or on PATH)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def agent_server(
+    agent_server_project: Path, agent_server_langgraph: Sequence[str] | None
+) -> Iterator[LocalAgentServer]:
+    """A real `langgraph dev` for the session; `.base_url` is its URL."""
+    from ._local_agent_server import AgentServerNotInstalled, LocalAgentServer
+
+    timeout = float(os.environ.get("AGENT_SERVER_STARTUP_TIMEOUT", "90"))
+    server = LocalAgentServer(agent_server_project, langgraph=agent_server_langgraph, startup_timeout=timeout)
+    try:
+        server.start()
+    except AgentServerNotInstalled as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
