@@ -756,9 +756,23 @@ def _add_measurement_options(parser: argparse.ArgumentParser) -> None:
         help="let the scheduler place processes (default: the server on one core, the clients on another)",
     )
     add("--seed", type=int, default=0, help="seed of the per-round order shuffle")
+    add(
+        "--no-testing-kit",
+        action="store_true",
+        help="skip the testing kit's row (creates/s on the fake in process, over loopback, on langgraph dev)",
+    )
 
 
 def _run(args: argparse.Namespace) -> dict[str, Any]:
+    report = _benchmark(args)
+    if not args.no_testing_kit:
+        from benchmarks.testing_kit import measure
+
+        report["testing_kit"] = measure(calls=min(args.calls, 500), plugin_reps=max(3, args.import_reps))
+    return report
+
+
+def _benchmark(args: argparse.Namespace) -> dict[str, Any]:
     return benchmark(
         clients=args.clients,
         modes=args.modes,
@@ -780,6 +794,10 @@ def _output(report: dict[str, Any], args: argparse.Namespace) -> None:
         print(json.dumps(report, indent=2))
     else:
         print(format_table(report))
+        if "testing_kit" in report:
+            from benchmarks.testing_kit import testing_kit_lines
+
+            print("\n".join(testing_kit_lines(report["testing_kit"])))
 
 
 def main(argv: list[str] | None = None) -> int:

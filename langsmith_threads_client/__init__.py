@@ -6,32 +6,31 @@ with ThreadsClient(base_url="http://127.0.0.1:2024") as client:
     thread = client.create_thread(metadata={"user": "u1"})
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._aiohttp import DefaultAioHttpClient
-from ._client import AsyncThreadsClient, ThreadsClient
-from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
-from ._exceptions import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    SuperstepsError,
-    ThreadsClientError,
-    UnprocessableEntityError,
-)
-from ._logging import SensitiveHeadersFilter
-from ._uuid7 import uuid7
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._aiohttp import DefaultAioHttpClient
+    from ._client import AsyncThreadsClient, ThreadsClient
+    from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
+    from ._exceptions import (
+        APIConnectionError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        SuperstepsError,
+        ThreadsClientError,
+        UnprocessableEntityError,
+    )
     from ._generated.models import (
         Command,
         Send,
@@ -44,19 +43,35 @@ if TYPE_CHECKING:
         ThreadValues,
     )
     from ._generated.types import UNSET, Unset
+    from ._logging import SensitiveHeadersFilter
+    from ._uuid7 import uuid7
 
-# The generated models are attrs classes, and building them costs more than the rest of the
-# package together: the names of __all__ not bound above are imported on first use (here, or
-# by a create_thread call), so that `import langsmith_threads_client` costs little beyond httpx2.
+# Every name of __all__ but the version is imported on first use: `import
+# langsmith_threads_client` costs almost nothing (no httpx2, no attrs models), so that the
+# testing kit's pytest plugin, which pytest loads in every session, stays cheap too. The
+# clients load httpx2 when first named; the generated attrs models, which cost more than
+# the rest together, with a create_thread call or their first use. A name is looked up
+# in these modules, in order.
+_HOMES = (
+    "._client",
+    "._exceptions",
+    "._defaults",
+    "._aiohttp",
+    "._logging",
+    "._uuid7",
+    "._generated.types",
+    "._generated.models",
+)
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from ._generated import models, types
-
-        value = getattr(types if name in ("UNSET", "Unset") else models, name)
-        globals()[name] = value  # found here from now on, without this function
-        return value
+        for home in _HOMES:
+            module = import_module(home, __name__)
+            if hasattr(module, name):
+                value = getattr(module, name)
+                globals()[name] = value  # found here from now on, without this function
+                return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

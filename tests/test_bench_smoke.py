@@ -65,6 +65,11 @@ def test_bench_json_has_every_client_and_mode() -> None:
     assert all(t["value"] is not None for t in report["targets"])
     # Every target but the cold import is measured in both phases.
     assert all(t["fresh_value"] is not None for t in report["targets"][:-1])
+    kit = report["testing_kit"]
+    assert set(kit["creates_per_s"]) == {"fake, in process", "fake, loopback", "dev server (langgraph dev)"}
+    assert all(rate is not None and rate > 0 for rate in kit["creates_per_s"].values()), kit
+    assert kit["x_dev_server"]["dev server (langgraph dev)"] == 1.0
+    assert kit["plugin_load_ms"] is not None and kit["plugin_load_ms"] > 0
 
 
 def _check_phase(results: dict[str, dict[str, dict[str, Any]]]) -> None:
@@ -93,3 +98,4 @@ def test_bench_table() -> None:
     assert "httpx2 (floor)" in proc.stdout
     assert "httpx 0.28 (legacy)" in proc.stdout
     assert "this SDK" in proc.stdout
+    assert "== the testing kit" in proc.stdout and "pytest plugin load" in proc.stdout

@@ -2,6 +2,8 @@
 
 ::
 
+    import httpx2
+
     from langsmith_threads_client import ThreadsClient
     from langsmith_threads_client.testing import FakeAgentServer
 
@@ -13,11 +15,11 @@
         client.create_thread(metadata={"user": "u1"})
 
     # or over a real loopback socket, for any client (DefaultAioHttpClient, langgraph-sdk, curl)
-    with fake.serve() as base_url:
+    with fake.serve() as base_url:     # also fake.base_url while it runs
         ...
 
     fake.lose_next_response()          # the next POST /threads is stored, its answer lost
-    fake.threads, fake.requests, fake.faults_applied
+    fake.threads, fake.thread(id), fake.state(id), fake.requests, fake.faults_applied
 
 :class:`FakeAgentServer` answers the threads endpoints as the real ``dev`` server
 (langgraph-api 0.16.7, in memory) does, statuses and bodies byte for byte where they were
@@ -26,7 +28,39 @@ observed; its docstring lists where it cannot be that server. Not imported by
 ``asyncio`` (``serve()`` loads the former when called).
 """
 
-from ._server import FakeAgentServer, FaultKind, FaultRecord, RecordedRequest
-from ._transport import FakeTransport
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["FakeAgentServer", "FakeTransport", "FaultKind", "FaultRecord", "RecordedRequest"]
+if TYPE_CHECKING:
+    from ._local_agent_server import AgentServerNotInstalled, LocalAgentServer
+    from ._server import FakeAgentServer, FaultKind, FaultRecord, RecordedRequest
+    from ._transport import FakeTransport
+
+__all__ = [
+    "AgentServerNotInstalled",
+    "FakeAgentServer",
+    "FakeTransport",
+    "FaultKind",
+    "FaultRecord",
+    "LocalAgentServer",
+    "RecordedRequest",
+]
+
+# Imported on first use, so that the pytest plugin (a submodule) loads without the fake
+# and without httpx2: pytest loads the plugin in every session of a project that has the SDK.
+_HOMES = ("._server", "._transport", "._local_agent_server")
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        for home in _HOMES:
+            module = import_module(home, __name__)
+            if hasattr(module, name):
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -327,6 +327,7 @@ class LocalAgentServer(ServerProcess):
     """
 
     name = "langgraph-dev"
+    project: Path
 
     def __init__(
         self, project: str | os.PathLike[str], *, langgraph: Sequence[str] | None = None, **options: object

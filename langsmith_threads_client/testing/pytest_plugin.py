@@ -35,7 +35,7 @@ __all__ = [
     "fake_agent_server_graphs",
 ]
 
-BUNDLED_PROJECT = Path(__file__).resolve().parent / "project"
+BUNDLED_PROJECT = Path(__file__).resolve().parent / "_project"
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Names of the test graph every server kind serves (langsmith_threads_client/testing/project/graph.py)."""
+"""Names of the test graph every server kind serves (langsmith_threads_client/testing/_project/graph.py)."""
 
 from __future__ import annotations
 

@@ -47,8 +47,16 @@ def test_importing_the_kit_loads_no_server_machinery() -> None:
 
 
 def test_the_public_names() -> None:
-    assert testing.__all__ == ["FakeAgentServer", "FakeTransport", "FaultKind", "FaultRecord", "RecordedRequest"]
-    for name in ("FakeAgentServer", "FakeTransport", "FaultRecord", "RecordedRequest"):
+    assert testing.__all__ == [
+        "AgentServerNotInstalled",
+        "FakeAgentServer",
+        "FakeTransport",
+        "FaultKind",
+        "FaultRecord",
+        "LocalAgentServer",
+        "RecordedRequest",
+    ]
+    for name in ("FakeAgentServer", "FakeTransport", "FaultRecord", "RecordedRequest", "LocalAgentServer"):
         assert getattr(testing, name).__module__.startswith("langsmith_threads_client.testing")
     assert set(typing.get_args(testing.FaultKind)) == {"fail", "reset", "lost", "delay"}
 
