@@ -45,19 +45,8 @@ _NO_GRAPH_ID = (
 )
 _TROUBLESHOOTING = "\nFor troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/errors/"
 _INVALID_ID = "Invalid thread ID: must be a UUID"
-_THREAD_FIELDS = frozenset(
-    {
-        "thread_id",
-        "created_at",
-        "updated_at",
-        "state_updated_at",
-        "metadata",
-        "config",
-        "status",
-        "values",
-        "interrupts",
-    }
-)
+# The fields a thread has: what search's `select` may name (its schema's list).
+_THREAD_FIELDS = frozenset(THREAD_SEARCH["properties"]["select"]["items"]["enum"])
 _EXTRACTABLE = frozenset({"values", "metadata", "config", "interrupts"})
 _SORTABLE = ("thread_id", "created_at", "updated_at", "state_updated_at", "status")
 _UUID_EPOCH_100NS = 0x01B21DD213814000  # 1582-10-15 to 1970-01-01, in 100 ns steps
