@@ -6,9 +6,9 @@ with ThreadsClient(base_url="http://127.0.0.1:2024") as client:
     thread = client.create_thread(metadata={"user": "u1"})
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from ._lazy import lazy_names
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -64,20 +64,6 @@ _HOMES = (
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        for home in _HOMES:
-            module = import_module(home, __name__)
-            if hasattr(module, name):
-                value = getattr(module, name)
-                globals()[name] = value  # found here from now on, without this function
-                return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -117,3 +103,13 @@ __all__ = [
     "__version__",
     "uuid7",
 ]
+
+_getattr, _dir = lazy_names(__name__, __all__, _HOMES, globals())
+
+
+def __getattr__(name: str) -> Any:
+    return _getattr(name)
+
+
+def __dir__() -> list[str]:
+    return _dir()

@@ -28,8 +28,9 @@ observed; its docstring lists where it cannot be that server. Not imported by
 ``asyncio`` (``serve()`` loads the former when called).
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from ._local_agent_server import AgentServerNotInstalled, LocalAgentServer
@@ -50,17 +51,12 @@ __all__ = [
 # and without httpx2: pytest loads the plugin in every session of a project that has the SDK.
 _HOMES = ("._server", "._transport", "._local_agent_server")
 
+_getattr, _dir = lazy_names(__name__, __all__, _HOMES, globals())
+
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        for home in _HOMES:
-            module = import_module(home, __name__)
-            if hasattr(module, name):
-                value = getattr(module, name)
-                globals()[name] = value
-                return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _getattr(name)
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    return _dir()
