@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         SuperstepsError,
+        SuperstepsOutcomeUnknownError,
         ThreadsClientError,
         UnprocessableEntityError,
     )
@@ -89,6 +90,7 @@ __all__ = [
     "Send",
     "SensitiveHeadersFilter",
     "SuperstepsError",
+    "SuperstepsOutcomeUnknownError",
     "Thread",
     "ThreadCreateSuperstepsItem",
     "ThreadCreateTTL",

@@ -29,7 +29,7 @@ from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread, ThreadCreate
 from ._logging import logger
 from ._raw_response import SentResponse
-from ._response import thread_or_error
+from ._response import failure_summary, outcome_unknown, thread_or_error
 from ._retry import RETRYABLE_STATUSES, SendAgain, is_retryable_error, may_have_reached_server, retry_delay
 from ._validation import check_create
 
@@ -89,6 +89,7 @@ class CreateThreadCall:
         "content",
         "headers",
         "lost",
+        "lost_failure",
         "method",
         "prepared",
         "retries",
@@ -103,6 +104,7 @@ class CreateThreadCall:
     timeout: httpx2.Timeout
     retries: int
     lost: bool
+    lost_failure: str | None
 
     def __init__(
         self,
@@ -128,6 +130,7 @@ class CreateThreadCall:
         self._attempt_started = 0.0
         self.retries = 0  # retries decided so far (redirects and the recovery fetch are none)
         self.lost = False  # an earlier attempt may have reached the server and gone unanswered
+        self.lost_failure: str | None = None  # what the last such attempt met, for the error that says so
 
     @property
     def max_sends(self) -> int:
@@ -162,6 +165,8 @@ class CreateThreadCall:
         if status in RETRYABLE_STATUSES:
             reached = may_have_reached_server(status)
             if self._may_retry(reached):
+                if reached:
+                    self.lost_failure = failure_summary(response)
                 return self._retry_after(str(status), response.headers, reached)
         if status == 409:
             recover = self.prepared.body_after_conflict(self.lost, self.content)
@@ -170,13 +175,20 @@ class CreateThreadCall:
                 # fetch that thread (the call's answer, not a retry).
                 self.content = recover
                 return _FOLLOW
-        return thread_or_error(response, self.prepared, self.lost)
+        thread = thread_or_error(response, self.prepared, self.lost)
+        if self.content is self.prepared.recover_content:
+            # The thread exists, but the attempt that made it failed unseen: its supersteps
+            # may have run once, in part or not at all. Never the call's success.
+            raise outcome_unknown(response, thread, self.prepared, self.lost_failure or "no answer")
+        return thread
 
     def on_error(self, exc: httpx2.TransportError) -> SendAgain:
         """When to send again; raises APIConnectionError/APITimeoutError when the call is done."""
         self._log_attempt(None, None, exc)
         reached = may_have_reached_server(exc)
         if is_retryable_error(exc) and self._may_retry(reached):
+            if reached:
+                self.lost_failure = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             return self._retry_after(type(exc).__name__, None, reached)
         tries = f"after {self.attempt} attempt{'s' if self.attempt > 1 else ''}"
         request = exc._request  # .request raises when a transport raised without one

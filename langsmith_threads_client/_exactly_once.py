@@ -14,12 +14,47 @@ The contract (the README's "Retries and exactly-once creation" says it for users
   ``"raise"``; a 409 after a lost response then means the lost attempt made the thread, and
   one more request, without supersteps and with ``do_nothing``, fetches it unchanged (its
   extra_body goes along: a field newer than the SDK may scope which thread an id names).
+* A Thread is returned only when the SDK knows the request it was asked for was carried out
+  once, as asked. A server may act and then fail: store the thread, then answer 5xx (a
+  superstep it cannot apply), or its answer (even a 201 or 400 saying the supersteps failed)
+  may be lost. So the thread fetched after a 409 is never the call's result: the lost
+  attempt may have applied its supersteps once, in part or not at all, and the call raises
+  SuperstepsOutcomeUnknownError (a SuperstepsError) with ``thread_id`` and ``thread``.
+  Without supersteps the thread a lost attempt made is the one asked for (metadata and TTL
+  are set at creation), so a retry that meets it is the call's success.
 * An attempt that may have reached the server is sent again only when that is harmless
   (``replay_safe``): not for the caller's own ``do_nothing`` with supersteps, which would
   apply them twice; such a call raises, with its ``thread_id``, for the caller to finish.
 * Every error after the request was built carries the id, so
   ``create_thread(thread_id=error.thread_id, if_exists="do_nothing")`` (without the
   supersteps) finishes a failed create exactly once.
+
+The outcomes after an attempt that may have reached the server failed (no answer, a reset,
+a timeout after sending, 500/502/504), with retries left; a failure that proves the server
+never saw the request (a refused connect, 408, 429, 503) is simply retried in every row:
+
+==========  =========  ==========  ===========================  =====================================
+id          if_exists  supersteps  the next attempt meets        the call
+==========  =========  ==========  ===========================  =====================================
+the SDK's   (sends      no         the thread (200)              returns it: it is the one asked for
+            do_nothing)
+the SDK's   (sends      yes        no thread: creates it (200)   returns it: the retry applied them once
+            raise)
+the SDK's   (sends      yes        409, then the fetch (200)     raises SuperstepsOutcomeUnknownError
+            raise)                                               (``.thread``, ``.thread_id``)
+the SDK's   (sends      yes        201/400 (supersteps failed)   raises SuperstepsError
+            raise)
+caller's    raise       either     409                           raises ConflictError,
+                                                                 ``after_lost_response=True`` (an older
+                                                                 thread may hold the id: no fetch)
+caller's    raise       either     no thread: creates it (200)   returns it
+caller's    do_nothing  no         the thread (200)              returns it
+caller's    do_nothing  yes        (not sent: it would apply     raises the failure's error
+                                   them twice)                   (InternalServerError,
+                                                                 APIConnectionError, APITimeoutError)
+==========  =========  ==========  ===========================  =====================================
+
+When retries run out, the last failure's error is raised, with ``thread_id``.
 
 `plan_create` turns the checked arguments into that plan; `_call.py` carries it out.
 """

@@ -9,11 +9,14 @@ in memory, in `repr` or in the pickled bytes.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
 from ._redaction import redacted_request, redacted_response
+
+if TYPE_CHECKING:  # the generated layer loads with a client's first call, not with this module
+    from ._generated.models import Thread
 
 __all__ = [
     "APIConnectionError",
@@ -28,6 +31,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "SuperstepsError",
+    "SuperstepsOutcomeUnknownError",
     "ThreadsClientError",
     "UnprocessableEntityError",
 ]
@@ -217,3 +221,40 @@ class SuperstepsError(APIStatusError):
     ) -> None:
         super().__init__(message, response=response, body=body, detail=detail, thread_id=thread_id)
         self.thread_created = True
+
+
+class SuperstepsOutcomeUnknownError(SuperstepsError):
+    """The thread exists, but whether the call's supersteps ran is unknown: never a success.
+
+    An attempt with supersteps may have reached the server and failed (no answer, a reset,
+    a 5xx: a server may store the thread and then fail), and a later attempt found the
+    thread. The lost attempt may have applied the supersteps, applied part of them (the
+    in-memory servers keep what ran before a failing superstep) or none, and the SDK cannot
+    tell which, so it does not return the thread as the call's result.
+
+    `thread` is the thread as the SDK fetched it, unchanged (without supersteps);
+    `lost_failure` says what the attempt whose outcome is unknown met (its status and the
+    server's words, or the transport error); `.detail` is the server's words from that
+    attempt, when it said any; `.response` is the answer to the fetch. Read the thread's
+    state and send the supersteps again, with `thread_id=error.thread_id` and
+    `if_exists="do_nothing"`, only where your own check says they did not run (the README's
+    "Finishing a failed create exactly once").
+    """
+
+    thread: Thread
+    lost_failure: str
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx2.Response,
+        body: Any,
+        detail: str | None,
+        thread_id: uuid.UUID,
+        thread: Thread,
+        lost_failure: str,
+    ) -> None:
+        super().__init__(message, response=response, body=body, detail=detail, thread_id=thread_id)
+        self.thread = thread
+        self.lost_failure = lost_failure

@@ -21,7 +21,7 @@ from ._generated.models import Thread
 from ._raw_response import SentResponse, as_httpx
 from ._server_message import MESSAGE_LIMIT, one_line, server_message, shorten
 
-__all__ = ["thread_or_error"]
+__all__ = ["failure_summary", "outcome_unknown", "thread_or_error"]
 
 _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
     400: errors.BadRequestError,
@@ -79,6 +79,33 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
         )
     error_class = _STATUS_ERRORS.get(status, errors.InternalServerError if status >= 500 else errors.APIStatusError)
     return error_class(f"{summary}{said}", response=response, body=body, detail=detail, thread_id=prepared.thread_id)
+
+
+def failure_summary(response: SentResponse) -> str:
+    """A failed answer in one short line: its status and the server's words."""
+    full = as_httpx(response)
+    detail = server_message(_raw_body(full))
+    summary = f"{full.status_code} {full.reason_phrase}".strip()
+    return one_line(f"{summary}: {detail}" if detail else summary)
+
+
+def outcome_unknown(
+    response: SentResponse, thread: Thread, prepared: PreparedCreate, lost_failure: str
+) -> errors.SuperstepsOutcomeUnknownError:
+    """The error for a thread fetched after an attempt with supersteps failed unseen."""
+    full = as_httpx(response)
+    detail = lost_failure.partition(": ")[2] if lost_failure[:1].isdigit() else None
+    return errors.SuperstepsOutcomeUnknownError(
+        f"thread {prepared.thread_id} exists, but an attempt of this call that may have reached the server "
+        f"failed ({shorten(lost_failure, 120)}): whether its supersteps ran, ran in part or not at all is "
+        "unknown; `.thread` is the thread as fetched, unchanged",
+        response=full,
+        body=_raw_body(full),
+        detail=detail or None,
+        thread_id=prepared.thread_id,
+        thread=thread,
+        lost_failure=lost_failure,
+    )
 
 
 def thread_or_error(response: SentResponse, prepared: PreparedCreate, lost: bool) -> Thread:

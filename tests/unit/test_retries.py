@@ -159,18 +159,7 @@ def test_a_lost_response_is_retried_with_the_same_id_and_returns_the_thread(
     assert first["if_exists"] == "do_nothing"
 
 
-def test_with_supersteps_a_409_after_a_lost_response_fetches_our_thread_without_reapplying(
-    make_client: DriverFactory, api: MockServer
-) -> None:
-    # The server re-applies supersteps under "do_nothing", so those attempts send "raise".
-    conflict = httpx2.Response(409, json={"detail": "Thread already exists"})
-    api.post("/threads").mock(side_effect=in_turn(httpx2.ReadTimeout("lost"), conflict, thread_answer))
-    client = make_client()
-    thread = client.create(supersteps=SUPERSTEPS, graph_id="echo")
-    first, second, recovery = (sent_json(call.request) for call in api.calls)
-    assert first == second and first["if_exists"] == "raise" and first["supersteps"]
-    assert recovery == {"thread_id": first["thread_id"], "if_exists": "do_nothing"}
-    assert str(thread.thread_id) == first["thread_id"]
+# With supersteps, a 409 after a lost response: tests/unit/test_act_then_fail.py.
 
 
 def test_a_caller_id_with_raise_says_a_conflict_after_a_lost_response_may_be_its_own(
