@@ -75,9 +75,9 @@ class FaultRecord(NamedTuple):
     """A queued fault that met a request.
 
     ``stored`` is True when the fake acted on the request before the fault hid the
-    answer (a ``lost`` response, a ``reset`` with ``after_store=True``, a ``delay``) and
+    answer (a ``lost`` response, a ``fail`` or ``reset`` with ``after_store=True``, a ``delay``) and
     afterwards holds the thread the request names, whether this request created it or it
-    was there before (a retry). A ``fail`` and a ``reset`` before storing never act: False;
+    was there before (a retry). A ``fail`` or ``reset`` before storing never acts: False;
     nor does a request the fake refused (a 422 has no thread).
     ``thread_id`` is the id the request named (lower-case dashed), the one the fake
     assigned when it acted on a request that named none, or None.
@@ -383,6 +383,25 @@ def _copy_graphs(graphs: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[
     return out
 
 
+def _copy_list_channels(
+    channels: Mapping[str, Iterable[str]] | None, graphs: Mapping[str, tuple[str, ...]]
+) -> dict[str, frozenset[str]]:
+    if channels is None:
+        return {}
+    if not isinstance(channels, Mapping):
+        raise TypeError(f"list_channels must be a mapping of graph id to channel names, not {type(channels).__name__}")
+    out: dict[str, frozenset[str]] = {}
+    for graph_id, names in channels.items():
+        if graph_id not in graphs:
+            raise ValueError(f"list_channels names graph {graph_id!r}, which graphs does not")
+        if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+            raise TypeError(f"list_channels[{graph_id!r}] must be channel names, not {type(names).__name__}")
+        out[graph_id] = frozenset(names)
+        if not all(isinstance(name, str) and name for name in out[graph_id]):
+            raise TypeError(f"list_channels[{graph_id!r}]: a channel name must be a non-empty string")
+    return out
+
+
 # --------------------------------------------------------------------------- routes
 # (path pattern, methods, handler name or None). The real server's routes under /threads,
 # in its order: a path that matches with another method answers 405 with that route's
@@ -471,6 +490,12 @@ class FakeAgentServer:
       a list value is appended to a list already there (as the ``echo`` graph's
       ``operator.add`` reducer does), any other value replaces; a key written twice in one
       superstep with a value that is not a list is refused as LangGraph refuses it (400);
+    * a value that is not a list, written to a key that holds a list or that
+      ``list_channels`` names for the graph (channels with a list reducer, such as the
+      ``echo`` graph's ``messages``), fails as the real server fails: the thread stays
+      stored with the supersteps before that one applied, and the answer is the server's
+      plain-text 500 ``Internal Server Error`` (then, over :meth:`serve`, the connection
+      closes);
     * ``next`` is the node after each update's ``as_node`` (``__start__`` is before the
       first node); the thread is ``interrupted`` when there is one, else ``idle``.
 
@@ -479,8 +504,7 @@ class FakeAgentServer:
 
     * No graph code runs: nodes do not execute, channels are not known (the real ``echo``
       state also shows ``"messages": []`` after any update, and drops keys the state lacks;
-      the fake keeps exactly what was written), a non-list value written over a list
-      replaces it (the real ``echo`` graph answers 500), ``command.goto`` and
+      the fake keeps exactly what was written), ``command.goto`` and
       ``command.resume`` are ignored (with no ``goto`` the real server answers 500), and
       ``as_node`` ``__end__``, ``__input__`` and ``__copy__`` are unknown nodes (400).
     * Checkpoint and task ids are made up (UUID v6 / v5 of the right shape); checkpoint
@@ -504,8 +528,14 @@ class FakeAgentServer:
       request is handled whole under one lock, so no two requests interleave.
     """
 
-    def __init__(self, graphs: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(
+        self,
+        graphs: Mapping[str, Sequence[str]] | None = None,
+        *,
+        list_channels: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self._graphs = _copy_graphs(graphs)
+        self._list_channels = _copy_list_channels(list_channels, self._graphs)
         self._lock = threading.Lock()
         self._threads: dict[uuid.UUID, _Thread] = {}
         self._requests: list[RecordedRequest] = []
@@ -632,8 +662,13 @@ class FakeAgentServer:
         times: int = 1,
         retry_after: float | str | None = None,
         body: Any = None,
+        after_store: bool = False,
     ) -> None:
-        """Answer the next ``times`` ``POST /threads`` with ``status``, storing nothing.
+        """Answer the next ``times`` ``POST /threads`` with ``status``.
+
+        ``after_store=False``: storing nothing; ``after_store=True``: after acting on the
+        request as usual (the thread stored, its supersteps applied), as a server that acts
+        and then fails does, or a gateway that lost the server's answer.
 
         ``retry_after`` is sent as the ``Retry-After`` header (seconds, or the text given,
         such as an HTTP date); ``body`` is the answer's body: bytes or text as they are
@@ -661,7 +696,8 @@ class FakeAgentServer:
         else:
             content = dump_answer(body)
             headers.extend(_JSON_HEADERS)
-        self._queue(_Fault("fail", status=status, headers=headers, body=content), times)
+        fault = _Fault("fail", status=status, headers=headers, body=content, after_store=bool(after_store))
+        self._queue(fault, times)
 
     def reset_next(self, times: int = 1, after_store: bool = False) -> None:
         """Reset the connection of the next ``times`` ``POST /threads``: no answer at all.
@@ -738,7 +774,7 @@ class FakeAgentServer:
 
     def _faulted(self, fault: _Fault, content: bytes) -> _Outcome:
         """Apply one queued fault to a ``POST /threads`` (under the lock)."""
-        if fault.kind == "fail" or (fault.kind == "reset" and not fault.after_store):
+        if not fault.after_store and fault.kind in ("fail", "reset"):
             self._applied.append(FaultRecord(fault.kind, False, _named_id(content)))
             if fault.kind == "reset":
                 return _Outcome("reset")
@@ -751,6 +787,8 @@ class FakeAgentServer:
         self._applied.append(FaultRecord(fault.kind, stored, None if thread_id is None else str(thread_id)))
         if fault.kind == "delay":
             return _Outcome("answer", answer, delay=fault.seconds)
+        if fault.kind == "fail":
+            return _Outcome("answer", _Answer(fault.status, list(fault.headers), fault.body))
         return _Outcome("reset" if fault.kind == "reset" else "close")
 
     def _route(
@@ -867,9 +905,14 @@ class FakeAgentServer:
                     return _error(400, detail)
             previous = thread.checkpoints[-1] if thread.checkpoints else None
             state: dict[str, Any] = clone(previous.values) if previous else {}
+            lists = self._list_channels.get(graph_id, frozenset())
             for key, value in writes:
                 if isinstance(value, list) and isinstance(state.get(key), list):
                     state[key] = state[key] + clone(value)
+                elif not isinstance(value, list) and (key in lists or isinstance(state.get(key), list)):
+                    # The list reducer raises inside the server: a 500 after the thread was
+                    # stored, with the supersteps before this one applied.
+                    return _crash()
                 else:
                     state[key] = clone(value)
             following = set()

@@ -28,7 +28,7 @@ class FakeKindServer(ThreadInspector):
 
     def __init__(self) -> None:
         super().__init__()
-        self.fake = FakeAgentServer(graphs={GRAPH_ID: ["start", "step"]})
+        self.fake = FakeAgentServer(graphs={GRAPH_ID: ["start", "step"]}, list_channels={GRAPH_ID: ["messages"]})
         self._serving: AbstractContextManager[str] | None = None
         self._base_url: str | None = None
 

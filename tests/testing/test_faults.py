@@ -21,6 +21,7 @@ from langsmith_threads_client import (
     ConflictError,
     InternalServerError,
     RateLimitError,
+    SuperstepsOutcomeUnknownError,
 )
 from langsmith_threads_client.testing import FakeAgentServer, FaultRecord
 from tests.support.graph import GRAPH_ID, HI
@@ -94,7 +95,9 @@ def test_exactly_once_across_a_lost_response(sdk: SDK, fake: FakeAgentServer) ->
 
 def test_exactly_once_with_supersteps_across_a_lost_response_applies_them_once(sdk: SDK, fake: FakeAgentServer) -> None:
     fake.lose_next_response()
-    thread = sdk.create_thread(graph_id=GRAPH_ID, supersteps=[HI])
+    with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
+        sdk.create_thread(graph_id=GRAPH_ID, supersteps=[HI])
+    thread = caught.value.thread  # the SDK cannot know the lost attempt ran them: never returned
 
     assert len(fake.threads) == 1
     state = fake.state(thread.thread_id)
@@ -105,6 +108,60 @@ def test_exactly_once_with_supersteps_across_a_lost_response_applies_them_once(s
         ("raise", True),
         ("do_nothing", False),
     ]
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_fail_after_store_acts_then_answers_the_status(sdk: SDK, fake: FakeAgentServer, status: int) -> None:
+    # A server that stores the thread and applies the supersteps, then answers an error.
+    fake.fail_next(status, after_store=True)
+    with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
+        sdk.create_thread(graph_id=GRAPH_ID, supersteps=[HI])
+    error = caught.value
+    assert fake.faults_applied == [FaultRecord("fail", True, str(error.thread_id))]
+    assert [t["thread_id"] for t in fake.threads] == [str(error.thread_id)]
+    state = fake.state(error.thread_id)
+    assert state is not None and state["values"] == {"messages": ["hi"], "count": 1}, "applied once"
+    assert error.lost_failure.startswith(str(status))
+
+
+def test_fail_after_store_without_supersteps_is_the_calls_success(sdk: SDK, fake: FakeAgentServer) -> None:
+    fake.fail_next(500, after_store=True)
+    thread = sdk.create_thread(metadata={"job": "a"})
+    assert fake.faults_applied == [FaultRecord("fail", True, str(thread.thread_id))]
+    assert [t["thread_id"] for t in fake.threads] == [str(thread.thread_id)]
+
+
+def test_a_non_list_written_over_a_list_fails_after_the_thread_is_stored(sdk: SDK, fake: FakeAgentServer) -> None:
+    # As the dev server does for the echo graph's `messages` (an operator.add reducer): a
+    # plain-text 500, the thread kept with the supersteps before the failing one applied.
+    steps = [
+        {"updates": [{"as_node": "start", "values": {"messages": ["a"]}}]},
+        {"updates": [{"as_node": "start", "values": {"messages": "b"}}]},
+    ]
+    with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
+        sdk.create_thread(graph_id=GRAPH_ID, supersteps=steps)
+    assert caught.value.lost_failure == "500 Internal Server Error: Internal Server Error"
+    state = fake.state(caught.value.thread_id)
+    assert state is not None and state["values"] == {"messages": ["a"]}, "half applied, as the server leaves it"
+
+
+def test_a_declared_list_channel_fails_on_a_fresh_thread_too() -> None:
+    fake = FakeAgentServer(graphs={GRAPH_ID: ["start", "step"]}, list_channels={GRAPH_ID: ["messages"]})
+    body = {
+        "metadata": {"graph_id": GRAPH_ID},
+        "supersteps": [{"updates": [{"as_node": "start", "values": {"messages": "b"}}]}],
+    }
+    with httpx2.Client(transport=fake.transport(), base_url=FAKE_URL) as raw:
+        answer = raw.post("/threads", json=body)
+    assert (answer.status_code, answer.text) == (500, "Internal Server Error")
+    assert len(fake.threads) == 1, "stored before the superstep failed"
+
+
+def test_list_channels_must_name_known_graphs() -> None:
+    with pytest.raises(ValueError, match="names graph 'other'"):
+        FakeAgentServer(graphs={GRAPH_ID: ["start"]}, list_channels={"other": ["messages"]})
+    with pytest.raises(TypeError, match="must be channel names"):
+        FakeAgentServer(graphs={GRAPH_ID: ["start"]}, list_channels={GRAPH_ID: "messages"})
 
 
 def test_a_lost_response_to_the_callers_own_id_with_raise_is_a_conflict_after_lost_response(
