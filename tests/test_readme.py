@@ -35,7 +35,9 @@ def run_pytest(python: str | Path, folder: Path) -> subprocess.CompletedProcess[
     )  # fmt: skip
 
 # What each example must print (a part of it), in README order.
-EXPECTED = ["idle", "10 threads", "['hi']", "409 True Thread with ID", "7", "created once:", "64 threads"]
+EXPECTED = [
+    "idle", "10 threads", "['hi']", "409 True Thread with ID", "7", "created once:", "state: ['hi']", "64 threads",
+]  # fmt: skip
 
 
 def test_the_readme_has_the_examples_this_test_expects() -> None:
@@ -56,7 +58,7 @@ def test_the_testing_examples_pass_as_a_users_test_files(tmp_path: Path) -> None
     from scripts.agent_server.kinds import KINDS
     from scripts.agent_server.venvs import ensure_venv
 
-    assert len(TEST_EXAMPLES) == 3
+    assert len(TEST_EXAMPLES) == 4
     write_test_examples(tmp_path)
     # This checkout's .venv has no Agent Server (each kind has its own venv): the
     # agent_server fixture is pointed at the dev kind's `langgraph` the way a user would.
@@ -67,4 +69,4 @@ def test_the_testing_examples_pass_as_a_users_test_files(tmp_path: Path) -> None
     )
     ran = run_pytest(sys.executable, tmp_path)
     assert ran.returncode == 0, ran.stdout[-4000:]
-    assert "3 passed" in ran.stdout
+    assert "4 passed" in ran.stdout

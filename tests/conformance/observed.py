@@ -10,6 +10,7 @@ per call) holds on every kind.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -41,6 +42,10 @@ class Behaviour:
     applies_supersteps: bool  # GET /threads/{id}/state has the supersteps' values
     no_graph: Superstep
     unknown_node: Superstep
+    # Supersteps the server fails on (a string written to the echo graph's `messages`, a
+    # list channel with a list reducer), as the server itself answers them:
+    failing: Superstep
+    half_applied: dict[str, Any]  # the state after [{messages: ["a"]}, {messages: "b"}], where kept
     validates: bool  # the server itself rejects a thread_id that is no UUID and an unknown if_exists
     invalid_id: tuple[int, str]  # the raw answer to thread_id "not-a-uuid-…": status, content type
     metadata_422: str  # `.detail` (its start) for metadata that is a list, sent past the SDK's check
@@ -64,6 +69,8 @@ KINDS: dict[str, Behaviour] = {
         applies_supersteps=True,
         no_graph=Superstep(201, kept=True, detail_in="has no assigned graph ID"),
         unknown_node=Superstep(400, kept=True, detail_in="Node nosuch does not exist"),
+        failing=Superstep(500, kept=True, detail_in="Internal Server Error", content_type="text/plain"),
+        half_applied={"messages": ["a"]},
         validates=True,
         invalid_id=(422, "application/json"),
         metadata_422=_META_LIST,
@@ -81,6 +88,8 @@ KINDS: dict[str, Behaviour] = {
         applies_supersteps=True,
         no_graph=Superstep(201, kept=True, detail_in="has no assigned graph ID", content_type="text/plain"),
         unknown_node=Superstep(400, kept=True, detail_in="Node nosuch does not exist"),
+        failing=Superstep(500, kept=True, detail_in="Internal Server Error", content_type="text/plain"),
+        half_applied={"messages": ["a"]},
         validates=True,
         invalid_id=(422, "text/plain"),
         metadata_422=_META_LIST,
@@ -98,6 +107,8 @@ KINDS: dict[str, Behaviour] = {
         applies_supersteps=True,
         no_graph=Superstep(201, kept=False, detail_in="has no assigned graph ID"),
         unknown_node=Superstep(400, kept=False, detail_in="Node nosuch does not exist"),
+        failing=Superstep(500, kept=False, detail_in="Internal Server Error", content_type="text/plain"),
+        half_applied={},
         validates=True,
         invalid_id=(422, "application/json"),
         metadata_422=_META_LIST,
@@ -115,6 +126,8 @@ KINDS: dict[str, Behaviour] = {
         applies_supersteps=False,
         no_graph=Superstep(None, kept=True),
         unknown_node=Superstep(None, kept=True),
+        failing=Superstep(None, kept=True),
+        half_applied={},
         validates=False,
         invalid_id=(200, "application/json"),
         metadata_422="body.metadata: Input should be a valid dictionary",
@@ -141,6 +154,22 @@ def _superstep(step: Superstep) -> str:
     return f"{step.status}{plain} → `SuperstepsError`, {kept}"
 
 
+def _failing(b: Behaviour) -> str:
+    if b.failing.status is None:
+        return "200, not applied (no error)"
+    half = json.dumps(b.half_applied)
+    kept = f"thread kept, state `{half}` of two supersteps" if b.failing.kept else "thread rolled back"
+    return f"{b.failing.status} `Internal Server Error` (plain text), {kept}"
+
+
+def _failing_sdk(b: Behaviour) -> str:
+    if b.failing.status is None:
+        return "the thread (nothing applied)"
+    if b.failing.kept:
+        return "`SuperstepsOutcomeUnknownError` (retry: 409, then the fetch)"
+    return "`InternalServerError` after its retries; no thread"
+
+
 def _rows() -> list[tuple[str, dict[str, str]]]:
     k = KINDS
     return [
@@ -161,6 +190,14 @@ def _rows() -> list[tuple[str, dict[str, str]]]:
          {n: "applied" if b.applies_supersteps else "**not applied** (accepted silently)" for n, b in k.items()}),
         ("supersteps, no `graph_id`", {n: _superstep(b.no_graph) for n, b in k.items()}),
         ("supersteps, a node the graph lacks", {n: _superstep(b.unknown_node) for n, b in k.items()}),
+        ("supersteps the server fails on (a string to a list channel): the server's answer",
+         {n: _failing(b) for n, b in k.items()}),
+        ("supersteps the server fails on: what the SDK raises (no `thread_id` given)",
+         {n: _failing_sdk(b) for n, b in k.items()}),
+        ("acts then fails (the thread stored, then 500/502/504 or no answer), supersteps: the SDK",
+         {n: "`SuperstepsOutcomeUnknownError` with `.thread`; " + ("applied once" if b.applies_supersteps else
+             "nothing applied (the kind ignores supersteps)") for n, b in k.items()}),
+        ("acts then fails, no supersteps: the SDK", dict.fromkeys(k, "the thread (the retry meets it)")),
         ("`ttl`", dict.fromkeys(k, "accepted; not echoed (nor with `?include=ttl`)")),
         ("`extra_body` field", dict.fromkeys(k, "ignored (200)")),
         ("`thread_id` not a UUID, unknown `if_exists` (sent raw)",
@@ -184,15 +221,15 @@ def matrix_table() -> str:
 
 def compatibility_table() -> str:
     """The README's table: a row per kind."""
-    head = ("kind", "create", "own id", "`if_exists`", "supersteps applied", "`ttl` kept", "server-side validation",
-            "error body shape")  # fmt: skip
+    head = ("kind", "create", "own id", "`if_exists`", "supersteps applied", "supersteps the server fails on",
+            "`ttl` kept", "server-side validation", "error body shape")  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for name, b in KINDS.items():
         applied = "yes" if b.applies_supersteps else "**no** (accepted, ignored)"
         validation = "yes" if b.validates else "**no**: a bad `thread_id` or `if_exists` is stored as given"
         values = {"null": "`values: null`", "absent": "no `values` key", "set": "`values` set"}[b.new_values]
-        cells = (f"`{name}` ({b.versions})", f"yes ({values})", "yes", "both", applied, "not echoed",
-                 validation, b.error_shape)  # fmt: skip
+        cells = (f"`{name}` ({b.versions})", f"yes ({values})", "yes", "both", applied, _failing_sdk(b),
+                 "not echoed", validation, b.error_shape)  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

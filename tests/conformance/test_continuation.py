@@ -4,18 +4,21 @@ A call whose response is lost raises APIConnectionError/APITimeoutError carrying
 `thread_id` its request named (the SDK's own uuid7 here); the continuation
 `create_thread(thread_id=error.thread_id, if_exists="do_nothing")` returns that same
 thread, and the server holds exactly one. With supersteps the continuation is sent without
-them (the server would apply them a second time under "do_nothing"), and the returned
-thread's `values` say whether they ran.
+them (the server would apply them a second time under "do_nothing"); the README's
+`create_with_supersteps` reads the state and sends them again only where they did not run.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from langsmith_threads_client import APIConnectionError, APITimeoutError, ThreadsClient
+from langsmith_threads_client import APIConnectionError, APITimeoutError, Thread, ThreadsClient
 from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.conformance.observed import Behaviour
 from tests.faults.proxy import Fault, FaultProxy
@@ -24,6 +27,7 @@ from tests.support.kinds import CLIENT_KINDS, ClientKind
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"messages": ["hi"], "count": 1}}]}]
 APPLIED_ONCE = {"messages": ["hi"], "count": 1}
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _held(server: AgentServer, marker: str) -> list[str]:
@@ -64,40 +68,47 @@ def test_a_lost_create_is_finished_with_its_thread_id_and_do_nothing(
     assert _held(server, marker) == [str(error.thread_id)], "still exactly one thread"
 
 
-def _supersteps_call(marker: str, **changes: Any) -> dict[str, Any]:
-    return {"metadata": {"marker": marker}, "graph_id": GRAPH_ID, "supersteps": SUPERSTEPS, **changes}
+def _readme_continuation() -> Callable[..., Thread]:
+    """`create_with_supersteps` as the README writes it (its example, less the lines that run it)."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    (block,) = [block for block in blocks if "def create_with_supersteps(" in block]
+    namespace: dict[str, Any] = {}
+    exec(compile(block.partition("\nwith ThreadsClient(")[0], str(README), "exec"), namespace)
+    function: Callable[..., Thread] = namespace["create_with_supersteps"]
+    return function
 
 
-@pytest.mark.parametrize("fault", [Fault.DROP_AFTER_FORWARD, Fault.DROP_BEFORE_FORWARD])
-def test_a_lost_create_with_supersteps_is_finished_without_them_and_applies_them_once(
-    server: AgentServer, proxy: FaultProxy, fault: Fault, behaviour: Behaviour
+def _said_hi(thread: Thread) -> bool:
+    values = thread.values.to_dict() if thread.values else {}
+    return "hi" in values.get("messages", [])
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        (Fault.STATUS_500,),  # stored and applied, then 500: the SDK raises, the check says they ran
+        (Fault.STATUS_502,),
+        (Fault.STATUS_504,),
+        (Fault.DROP_AFTER_FORWARD,),
+        (Fault.STORE_ONLY_500,),  # stored before the supersteps: the check says they did not run
+        (Fault.DROP_BEFORE_FORWARD,) * 3,  # never reached: retries run out, the continuation creates it
+        (Fault.DROP_AFTER_FORWARD,) * 3,  # applied, and every answer lost
+    ],
+    ids=lambda faults: "-".join(fault.value for fault in faults),
+)
+def test_the_readmes_supersteps_continuation_applies_them_exactly_once(
+    server: AgentServer, proxy: FaultProxy, faults: tuple[Fault, ...], behaviour: Behaviour
 ) -> None:
+    create_with_supersteps = _readme_continuation()
     marker = new_marker()
-    proxy.script(fault)
-    with ThreadsClient(proxy.base_url, api_key=None, max_retries=0) as client:
-        with pytest.raises(APIConnectionError) as caught:
-            client.create_thread(**_supersteps_call(marker))
-        proxy.wait_quiet()
-        thread_id = caught.value.thread_id
-        assert thread_id is not None
-
-        # The README's continuation: the same id, metadata and graph, no supersteps.
-        thread = client.create_thread(
-            thread_id=thread_id, if_exists="do_nothing", metadata={"marker": marker}, graph_id=GRAPH_ID
-        )
-        assert thread.thread_id == thread_id
-        if fault is Fault.DROP_AFTER_FORWARD and behaviour.applies_supersteps:
-            assert thread.values, "the lost attempt ran them"
-            assert thread.values.to_dict() == APPLIED_ONCE
-        else:
-            # The lost attempt never reached the server, or this kind ignores supersteps.
-            assert not thread.values, "no state yet"
-            # Now, and only now, the supersteps are sent (the server applies them to the thread).
-            thread = client.create_thread(**_supersteps_call(marker, thread_id=thread_id, if_exists="do_nothing"))
-            assert thread.thread_id == thread_id
-    assert _held(server, marker) == [str(thread_id)]
+    proxy.script(*faults)
+    with ThreadsClient(proxy.base_url, api_key=None) as client:
+        client._sleep = lambda seconds: None
+        thread = create_with_supersteps(client, SUPERSTEPS, _said_hi, metadata={"marker": marker}, graph_id=GRAPH_ID)
+    proxy.wait_quiet()
+    assert _held(server, marker) == [str(thread.thread_id)], "exactly one thread"
     applied = APPLIED_ONCE if behaviour.applies_supersteps else {}
-    assert server.get_state(thread_id)["values"] == applied, "applied once (never, on a kind that ignores them)"
+    assert server.get_state(thread.thread_id)["values"] == applied, "applied once (never, on a kind that ignores them)"
 
 
 def test_the_continuation_never_touches_another_callers_thread(server: AgentServer, proxy: FaultProxy) -> None:

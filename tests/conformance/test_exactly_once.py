@@ -28,6 +28,7 @@ from langsmith_threads_client import (
     ConflictError,
     InternalServerError,
     RateLimitError,
+    SuperstepsOutcomeUnknownError,
     ThreadsClientError,
 )
 from scripts.agent_server.server import GRAPH_ID, AgentServer
@@ -114,7 +115,9 @@ def lost_once(fault: Fault, supersteps_error: type[ThreadsClientError]) -> Scena
             ASSIGNED: Returns(2),  # the retry ("do_nothing") returns the thread of the lost attempt
             CALLER_RAISE: ReturnsOrLostConflict(2),
             CALLER_DO_NOTHING: Returns(2),
-            ASSIGNED_SUPERSTEPS: Returns(3),  # lost, 409, recovery body without supersteps
+            # lost, 409, the fetch without supersteps: the thread exists, but whether the lost
+            # attempt ran the supersteps is unknown to the SDK, so it is never the call's result
+            ASSIGNED_SUPERSTEPS: Raises(SuperstepsOutcomeUnknownError, threads=1, requests=3),
             CALLER_DO_NOTHING_SUPERSTEPS: Raises(supersteps_error, threads=1, requests=1),  # no replay
         },
     )
@@ -162,7 +165,7 @@ SCENARIOS = [
             ASSIGNED: Returns(2),
             CALLER_RAISE: ReturnsOrLostConflict(2),
             CALLER_DO_NOTHING: Returns(2),
-            ASSIGNED_SUPERSTEPS: Returns(4),
+            ASSIGNED_SUPERSTEPS: Raises(SuperstepsOutcomeUnknownError, threads=1, requests=4),
             CALLER_DO_NOTHING_SUPERSTEPS: Raises(APIConnectionError, threads=1, requests=1),
         },
     ),
@@ -173,7 +176,7 @@ SCENARIOS = [
             ASSIGNED: Returns(3),
             CALLER_RAISE: ReturnsOrLostConflict(3),
             CALLER_DO_NOTHING: Returns(3),
-            ASSIGNED_SUPERSTEPS: Returns(4),
+            ASSIGNED_SUPERSTEPS: Raises(SuperstepsOutcomeUnknownError, threads=1, requests=4),
             CALLER_DO_NOTHING_SUPERSTEPS: Raises(APIConnectionError, threads=1, requests=2),
         },
     ),

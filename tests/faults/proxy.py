@@ -27,6 +27,12 @@ kind                        forwarded  what the client sees
 ``STATUS_503``              no         ``503`` with ``Retry-After: 0`` (``retry_after``)
 ``STATUS_429``              no         ``429`` with ``Retry-After: 0`` (``retry_after``)
 ``STATUS_502``              yes        ``502`` (a gateway that lost the server's answer)
+``STATUS_500``              yes        ``500`` (a server that acted, then failed)
+``STATUS_504``              yes        ``504`` (a gateway that timed out on a server that
+                                       finished)
+``STORE_ONLY_500``          yes, with  ``500``: the server stored the thread but failed
+                            no super-  before its supersteps (they are stripped from the
+                            steps      forwarded body, so any kind shows it)
 ``RESET_MID_RESPONSE``      yes        status line, headers and half the body, then RST
 ``TRUNCATED_BODY``          yes        the upstream status and headers (its Content-Length)
                                        and half the body, then a clean close (FIN)
@@ -46,6 +52,7 @@ import collections
 import concurrent.futures
 import contextlib
 import enum
+import json
 import random
 import socket
 import struct
@@ -83,8 +90,18 @@ REASONS = {
     307: "Temporary Redirect",
     308: "Permanent Redirect",
     429: "Too Many Requests",
+    500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+# The answers that replace the server's, after it acted: the dev server's own crash page for a
+# 500 (uvicorn's), a gateway's words for the others.
+_AFTER_FORWARD = {
+    "status_500": (500, "text/plain; charset=utf-8", b"Internal Server Error"),
+    "status_502": (502, "text/plain", b"bad gateway"),
+    "status_504": (504, "text/plain", b"gateway timeout"),
+    "store_only_500": (500, "text/plain; charset=utf-8", b"Internal Server Error"),
 }
 
 
@@ -96,6 +113,9 @@ class Fault(enum.StrEnum):
     STATUS_503 = "status_503"
     STATUS_429 = "status_429"
     STATUS_502 = "status_502"
+    STATUS_500 = "status_500"
+    STATUS_504 = "status_504"
+    STORE_ONLY_500 = "store_only_500"
     RESET_MID_RESPONSE = "reset_mid_response"
     TRUNCATED_BODY = "truncated_body"
     NON_JSON_200 = "non_json_200"
@@ -239,6 +259,13 @@ async def _read_body(reader: asyncio.StreamReader, headers: Sequence[tuple[str, 
     if until_eof:
         return await reader.read(MAX_BODY_BYTES)
     return b""
+
+
+def _without_supersteps(body: bytes) -> bytes:
+    """The create's body as a server that stored the thread and never reached its supersteps acts on it."""
+    payload = json.loads(body)
+    payload.pop("supersteps", None)
+    return json.dumps(payload).encode()
 
 
 class FaultProxy:
@@ -453,6 +480,8 @@ class FaultProxy:
         elif not action.forwards:
             reply = self._refusal(action)
         else:
+            if action is Fault.STORE_ONLY_500:
+                request.body = _without_supersteps(request.body)
             upstream = await self._forward(request)
             reply = upstream
         self._record(request, kind, upstream)
@@ -461,8 +490,9 @@ class FaultProxy:
             return False  # close without a word
         if action is Fault.DELAY:
             await asyncio.sleep(self.delay)
-        elif action is Fault.STATUS_502:
-            reply = _Response(502, "Bad Gateway", [("content-type", "text/plain")], b"bad gateway")
+        elif isinstance(action, Fault) and action.value in _AFTER_FORWARD:
+            status, content_type, text = _AFTER_FORWARD[action.value]
+            reply = _Response(status, REASONS[status], [("content-type", content_type)], text)
         elif action is Fault.NON_JSON_200:
             reply = _Response(200, "OK", [("content-type", "text/html")], b"<html><body>upstream hiccup</body></html>")
         if action not in (Fault.RESET_MID_RESPONSE, Fault.TRUNCATED_BODY):
@@ -559,7 +589,8 @@ class FaultProxy:
         except BaseException:
             conn.writer.close()
             raise
-        if lower.get("connection") == "close" or conn.reader.at_eof():
+        # uvicorn drops the connection after a crash's 500 without saying so: never reuse it.
+        if lower.get("connection") == "close" or conn.reader.at_eof() or status.startswith("5"):
             conn.writer.close()
         else:
             conn.idle_since = time.monotonic()
