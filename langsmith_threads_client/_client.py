@@ -302,6 +302,8 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
             ValueError, TypeError: a bad argument, before anything is sent.
             ConflictError: 409, the thread exists (and if_exists="raise").
             SuperstepsError: the thread was created but its supersteps failed.
+            SuperstepsOutcomeUnknownError: (a SuperstepsError) the thread exists, but an attempt
+                that may have run its supersteps failed unseen; `.thread` is it, as fetched.
             APIStatusError: any other error status (subclasses per status, after retries).
             APIConnectionError, APITimeoutError: no answer (after retries).
             APIResponseValidationError: a success status whose body is not a valid Thread.

@@ -210,7 +210,8 @@ class SuperstepsError(APIStatusError):
     README's compatibility table). `thread_created` is True because the server's answer
     says the thread was made, not because the SDK checked. Either way
     `create_thread(thread_id=error.thread_id, if_exists="do_nothing")` (without the
-    supersteps) leaves exactly one thread.
+    supersteps) leaves exactly one thread. SuperstepsOutcomeUnknownError, a subclass, is
+    raised where the SDK cannot know whether they ran at all.
     """
 
     thread_id: uuid.UUID

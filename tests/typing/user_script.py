@@ -22,6 +22,7 @@ from langsmith_threads_client import (
     AsyncThreadsClient,
     ConflictError,
     SuperstepsError,
+    SuperstepsOutcomeUnknownError,
     Thread,
     ThreadsClient,
     ThreadsClientError,
@@ -50,6 +51,11 @@ def finish_exactly_once(client: ThreadsClient) -> Thread | None:
         request: httpx2.Request | None = error.request
         print(request.url if request is not None else "no request")
         return client.create_thread(thread_id=error.thread_id, if_exists="do_nothing")
+    except SuperstepsOutcomeUnknownError as error:
+        fetched: Thread = error.thread
+        lost: str = error.lost_failure
+        print(fetched.thread_id == error.thread_id, lost)
+        return None
     except SuperstepsError as error:
         created: uuid.UUID = error.thread_id
         print(created, error.thread_created)
