@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import httpx2
 import pytest
 
 from langsmith_threads_client import (
@@ -192,3 +193,22 @@ def test_the_other_rows_of_the_contract_when_the_server_acted_then_failed(
     assert isinstance(result.error, ThreadsClientError) and result.error.thread_id == given, context
     if isinstance(result.error, ConflictError):
         assert result.error.after_lost_response is True, context
+
+
+def test_the_servers_own_answer_to_supersteps_it_fails_on(server: AgentServer, behaviour: Behaviour) -> None:
+    # Sent raw (no SDK, no retry): the status, body and what was kept, as observed.py says.
+    # The fake is held here to dev's answer, which its act-then-fail faults reproduce.
+    marker, thread_id = new_marker(), str(uuid.uuid4())
+    body = {"thread_id": thread_id, "metadata": {"marker": marker, "graph_id": GRAPH_ID}, "supersteps": FAILING}
+    with httpx2.Client(base_url=server.base_url, timeout=30.0) as fresh:  # the server may drop the connection
+        answer = fresh.post("/threads", json=body)
+    expected = behaviour.failing
+    held, state = _read_back(server, marker)
+    if expected.status is None:
+        assert answer.status_code == 200, answer.text[:300]
+    else:
+        assert answer.status_code == expected.status, answer.text[:300]
+        assert answer.headers["content-type"].startswith(expected.content_type)
+        assert expected.detail_in in answer.text
+    assert held == ([thread_id] if expected.kept else [])
+    assert state == (behaviour.half_applied if expected.kept else None)
