@@ -7,7 +7,7 @@
     from langsmith_threads_client import ThreadsClient
     from langsmith_threads_client.testing import FakeAgentServer
 
-    fake = FakeAgentServer(graphs={"echo": ["start", "step"]})
+    fake = FakeAgentServer(graphs={"echo": ["start", "step"]})  # testing.bundled_project.GRAPHS
 
     # in process, on httpx2's transport seam (sync or async clients)
     http = httpx2.Client(transport=fake.transport())
@@ -33,18 +33,27 @@ from typing import TYPE_CHECKING, Any
 from .._lazy import lazy_names
 
 if TYPE_CHECKING:
-    from ._local_agent_server import AgentServerNotInstalled, LocalAgentServer
+    from ._local_agent_server import (
+        AgentServerError,
+        AgentServerNotInstalled,
+        LocalAgentServer,
+        PortMovedError,
+        ServerProcess,
+    )
     from ._server import FakeAgentServer, FaultKind, FaultRecord, RecordedRequest
     from ._transport import FakeTransport
 
 __all__ = [
+    "AgentServerError",
     "AgentServerNotInstalled",
     "FakeAgentServer",
     "FakeTransport",
     "FaultKind",
     "FaultRecord",
     "LocalAgentServer",
+    "PortMovedError",
     "RecordedRequest",
+    "ServerProcess",
 ]
 
 # Imported on first use, so that the pytest plugin (a submodule) loads without the fake

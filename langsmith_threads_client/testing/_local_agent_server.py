@@ -1,7 +1,8 @@
 """A real server process for tests: started on a free loopback port, stopped by process id.
 
-`ServerProcess` is the lifecycle every server kind shares (the project's own harness in
-scripts/agent_server/ builds its kinds on it); `LocalAgentServer` is the one users get from
+`ServerProcess` is the one lifecycle of every process tests start (public, so that the
+project's own harness in scripts/agent_server/ builds its server kinds and their Postgres
+and Redis on it, as users may build theirs); `LocalAgentServer` is the one users get from
 the `agent_server` fixture: the official in-memory `langgraph dev` of the environment the
 tests run in (`pip install 'langgraph-cli[inmem]'`), in a fresh temporary directory.
 """
@@ -13,13 +14,14 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Self
+from typing import IO, Any, Self
 
 import httpx2
 
@@ -76,14 +78,16 @@ class PortMovedError(AgentServerError):
 class ServerProcess:
     """One server process group on a loopback port: start, wait for health, stop, crash, restart.
 
-    A subclass says what to run (`command`, `environment`, `prepare`); this class runs it
-    in its own process group with its output in `server.log`, waits until `health_path`
-    answers 200 on exactly its port (failing fast with the log's tail if it exits, and
-    loudly if the port's socket is not its own), and stops the whole group by its id.
+    A subclass says what to run (`command`, `environment`, `prepare`, `popen_options`); this
+    class runs it in its own process group with its output in `server.log`, waits until it
+    is ready (`readiness`: by default `health_path` answers 200) on exactly its port (failing
+    fast with the log's tail if it exits, and loudly if the port's socket is not its own),
+    and stops the whole group by its id (`stop_signal` first, then SIGKILL).
     """
 
     name = "server"
     health_path = "/ok"
+    stop_signal: signal.Signals = signal.SIGTERM
 
     def __init__(
         self,
@@ -109,6 +113,7 @@ class ServerProcess:
         self._log_file: IO[bytes] | None = None
         self._final_log: str | None = None
         self._log_offset = 0
+        self._probe: httpx2.Client | None = None  # the readiness checks' HTTP client while starting
 
     # --- what to run (subclasses) -------------------------------------------------------------
     def command(self, workers: int) -> list[str]:
@@ -119,6 +124,26 @@ class ServerProcess:
 
     def prepare(self, workdir: Path) -> None:
         """Fill the fresh working directory (project files) before the first start."""
+
+    def popen_options(self) -> dict[str, Any]:
+        """More keywords for `subprocess.Popen` (such as `user` and `group`)."""
+        return {}
+
+    def readiness(self) -> str | None:
+        """None once the process serves; else what it answered, for the error if it never does.
+
+        By default a GET of `health_path` on its port must answer 200. Called every 50 ms
+        while the process starts.
+        """
+        assert self._probe is not None
+        url = f"{self.base_url}{self.health_path}"
+        try:
+            answer = self._probe.get(url)
+        except httpx2.HTTPError as exc:
+            return f"GET {url}: {type(exc).__name__}: {exc}"
+        if answer.status_code == 200:
+            return None
+        return f"GET {url}: HTTP {answer.status_code}: {answer.text[:200]}"
 
     # --- info ---------------------------------------------------------------------------------
     @property
@@ -216,6 +241,7 @@ class ServerProcess:
             self._proc = subprocess.Popen(
                 cmd, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True, preexec_fn=die_with_parent if sys.platform == "linux" else None,
+                **self.popen_options(),
             )  # fmt: skip
         except OSError as exc:
             self._close_log()
@@ -241,26 +267,24 @@ class ServerProcess:
 
     def _wait_until_ready(self, started: float) -> None:
         assert self._proc is not None
-        url = f"{self.base_url}{self.health_path}"
-        last = "no attempt yet"
-        with httpx2.Client(timeout=2.0, trust_env=False) as probe:
-            while True:
-                self._check_port_not_moved()
-                code = self._proc.poll()
-                if code is not None:
-                    raise self._fail(f"the server exited with code {code} before {url} answered")
-                try:
-                    answer = probe.get(url)
-                    if answer.status_code == 200:
+        last: str | None = "no attempt yet"
+        with httpx2.Client(timeout=2.0, trust_env=False) as self._probe:
+            try:
+                while True:
+                    self._check_port_not_moved()
+                    code = self._proc.poll()
+                    if code is not None:
+                        raise self._fail(f"the server exited with code {code} before it was ready ({last})")
+                    last = self.readiness()
+                    if last is None:
                         self.startup_seconds = time.monotonic() - started
                         self._check_port_not_moved()
                         return
-                    last = f"HTTP {answer.status_code}: {answer.text[:200]}"
-                except httpx2.HTTPError as exc:
-                    last = f"{type(exc).__name__}: {exc}"
-                if time.monotonic() - started > self.startup_timeout:
-                    raise self._fail(f"{url} did not answer 200 within {self.startup_timeout:.0f}s (last: {last})")
-                time.sleep(0.05)
+                    if time.monotonic() - started > self.startup_timeout:
+                        raise self._fail(f"not ready on port {self.port} within {self.startup_timeout:.0f}s ({last})")
+                    time.sleep(0.05)
+            finally:
+                self._probe = None
 
     def kill(self) -> None:
         """A crash: SIGKILL the whole process group now; start() brings it back on the same port."""
@@ -286,7 +310,7 @@ class ServerProcess:
         with contextlib.suppress(Exception):
             atexit.unregister(self._atexit_stop)
         try:
-            leftovers = stop_group(proc, timeout=self.stop_timeout)
+            leftovers = stop_group(proc, timeout=self.stop_timeout, first=self.stop_signal)
         finally:
             self._close_log()
         if check and leftovers:

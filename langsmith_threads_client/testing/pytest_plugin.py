@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from . import bundled_project
+
 if TYPE_CHECKING:
     from ._local_agent_server import LocalAgentServer
     from ._server import FakeAgentServer
@@ -35,13 +37,10 @@ __all__ = [
     "fake_agent_server_graphs",
 ]
 
-BUNDLED_PROJECT = Path(__file__).resolve().parent / "_project"
-
-
 @pytest.fixture(scope="session")
 def fake_agent_server_graphs() -> Mapping[str, Sequence[str]]:
     """The graphs the fake knows (graph id -> node names, in order); override to declare yours."""
-    return {"echo": ("start", "step")}
+    return bundled_project.GRAPHS
 
 
 @pytest.fixture
@@ -61,7 +60,7 @@ def fake_agent_server(
 def agent_server_project(pytestconfig: pytest.Config) -> Path:
     """The folder with the langgraph.json `agent_server` serves; override to pick another."""
     root = Path(pytestconfig.rootpath)
-    return root if (root / "langgraph.json").is_file() else BUNDLED_PROJECT
+    return root if (root / "langgraph.json").is_file() else bundled_project.FOLDER
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,8 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Self
 
-from langsmith_threads_client.testing import FakeAgentServer
+from langsmith_threads_client.testing import FakeAgentServer, bundled_project
 from scripts.agent_server.inspector import ThreadInspector
-from scripts.agent_server.kinds import GRAPH_ID
 
 __all__ = ["FAKE_KIND", "FakeKindServer"]
 
@@ -28,7 +27,7 @@ class FakeKindServer(ThreadInspector):
 
     def __init__(self) -> None:
         super().__init__()
-        self.fake = FakeAgentServer(graphs={GRAPH_ID: ["start", "step"]}, list_channels={GRAPH_ID: ["messages"]})
+        self.fake = FakeAgentServer(graphs=bundled_project.GRAPHS, list_channels=bundled_project.LIST_CHANNELS)
         self._serving: AbstractContextManager[str] | None = None
         self._base_url: str | None = None
 

@@ -1,6 +1,7 @@
 """The server kinds the tests run, by name: what each is, and how it is started.
 
-Every kind serves the same ``echo`` graph (``graph.py``) on a loopback port; they differ in
+Every kind serves the same graph, the testing kit's bundled project
+(``langsmith_threads_client.testing.bundled_project``), on a loopback port; they differ in
 the build (pins/<kind>.txt), the interpreter, the services they need, the command and its
 environment, and the health path. What each kind *answers* is in tests/conformance and
 tests/agent_server/OBSERVED.md.
@@ -12,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GRAPH_ID", "KINDS", "Kind", "Launch"]
+from langsmith_threads_client.testing.bundled_project import GRAPH_ID
 
-GRAPH_ID = "echo"
+__all__ = ["GRAPH_ID", "KINDS", "Kind", "Launch"]
 
 
 @dataclass(frozen=True)

@@ -35,19 +35,13 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from langsmith_threads_client.testing._local_agent_server import (
-    AgentServerError,
-    PortMovedError,
-    ServerProcess,
-)
-from langsmith_threads_client.testing._process import find_free_port
-from langsmith_threads_client.testing.pytest_plugin import BUNDLED_PROJECT
+from langsmith_threads_client.testing import AgentServerError, PortMovedError, ServerProcess, bundled_project
 from scripts.agent_server.inspector import ThreadInspector
 from scripts.agent_server.kinds import GRAPH_ID, KINDS, Kind, Launch
 from scripts.agent_server.services import Postgres, Redis
 from scripts.agent_server.venvs import ensure_venv
 
-__all__ = ["GRAPH_ID", "AgentServer", "AgentServerError", "PortMovedError", "find_free_port"]
+__all__ = ["GRAPH_ID", "AgentServer", "AgentServerError", "PortMovedError"]
 
 HERE = Path(__file__).resolve().parent
 
@@ -108,7 +102,7 @@ class AgentServer(ServerProcess, ThreadInspector):
     def prepare(self, workdir: Path) -> None:
         # The test graph is the one the testing kit ships (the agent_server fixture's default).
         for name in self.kind.project_files:
-            source = BUNDLED_PROJECT / name if (BUNDLED_PROJECT / name).is_file() else HERE / name
+            source = bundled_project.FOLDER / name if (bundled_project.FOLDER / name).is_file() else HERE / name
             shutil.copy2(source, workdir / name)
 
     def start(self) -> AgentServer:

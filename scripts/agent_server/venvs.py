@@ -9,21 +9,27 @@ machine reuses it::
 ``<cache>`` is ``$AGENT_SERVER_VENVS`` or ``~/.cache/langsmith-threads-client/server-venvs``.
 A venv is used only once its ``.complete`` marker is written (an interrupted build is
 rebuilt); builds of one kind are serialised by a lock file, so parallel test sessions do
-not race. A second run installs nothing.
+not race. A second run installs nothing. A build, and a wait for another process's build,
+print what they do and how far along they are (each step, packages collected), and a line
+every 10 s while a step runs.
 
     python -m scripts.agent_server.venvs dev aegra     # build (or find) and print the paths
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 __all__ = ["PINS", "VenvError", "ensure_venv", "find_python", "pinned_versions", "venv_path"]
 
@@ -79,37 +85,119 @@ def venv_path(kind: str, python_version: str) -> Path:
     return cache_root() / f"{kind}-{digest}"
 
 
-def ensure_venv(kind: str, python_version: str) -> Path:
-    """The venv of ``kind`` with exactly its pins installed; built on first use."""
+def ensure_venv(kind: str, python_version: str, *, report_every: float = 10.0, out: TextIO | None = None) -> Path:
+    """The venv of ``kind`` with exactly its pins installed; built on first use.
+
+    A build takes a minute or more, and another process may hold the cache's lock while it
+    builds: both say what they do on ``out`` (stderr by default), and say it again every
+    ``report_every`` seconds, a line at a time (no carriage returns: CI logs show them too).
+    """
+    report = _Reporter(kind, report_every, out or sys.stderr)
     path = venv_path(kind, python_version)
     if (path / _MARKER).is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.parent / f"{kind}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        _lock(lock, report)
         if (path / _MARKER).is_file():  # another session built it while we waited
+            report.say(f"the {kind} server venv was built by the other process: {path}")
             return path
-        _build(kind, python_version, path)
+        _build(kind, python_version, path, report)
     return path
 
 
-def _build(kind: str, python_version: str, path: Path) -> None:
+class _Reporter:
+    """Lines about one kind's venv, and a heartbeat line every ``every`` seconds while a step runs."""
+
+    def __init__(self, kind: str, every: float, out: TextIO) -> None:
+        self.kind, self.every, self.out = kind, every, out
+        self.started = time.monotonic()
+
+    def say(self, text: str) -> None:
+        print(f"[{self.kind} server venv] {text}", file=self.out, flush=True)
+
+    @contextlib.contextmanager
+    def heartbeat(self, status: Callable[[], str]) -> Iterator[None]:
+        """While the block runs, say ``status()`` every ``every`` seconds."""
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.every):
+                self.say(f"{status()} ({time.monotonic() - self.started:.0f} s so far)")
+
+        beater = threading.Thread(target=beat, name=f"venv-progress-{self.kind}", daemon=True)
+        beater.start()
+        try:
+            yield
+        finally:
+            done.set()
+            beater.join()
+
+
+def _lock(lock: TextIO, report: _Reporter) -> None:
+    """Take the kind's build lock, saying so while another process holds it."""
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    report.say(f"another process is building this venv (it holds {lock.name}); waiting for it")
+    waited = time.monotonic()
+    with report.heartbeat(lambda: "still waiting for the other process's build"):
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    report.say(f"the lock is free after {time.monotonic() - waited:.0f} s")
+
+
+def _build(kind: str, python_version: str, path: Path, report: _Reporter) -> None:
     python = find_python(python_version)
-    started = time.monotonic()
-    print(f"building the {kind} server venv in {path} (Python {python_version}) ...", file=sys.stderr, flush=True)
+    pins = PINS / f"{kind}.txt"
+    count = sum(1 for line in pins.read_text().splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    report.say(f"building in {path} (Python {python_version}, {count} pinned packages; once, then cached)")
     shutil.rmtree(path, ignore_errors=True)
-    steps = [
-        [python, "-m", "venv", str(path)],
-        [str(path / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--no-input", "-r", str(PINS / f"{kind}.txt")],
-    ]  # fmt: skip
-    for step in steps:
-        done = subprocess.run(step, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
-            raise VenvError(f"building the {kind} venv failed at {step[:4]}:\n{tail}")
+    report.say(f"step 1/2: python{python_version} -m venv")
+    _run([python, "-m", "venv", str(path)], report, lambda line: None, lambda: "still creating the venv")
+    report.say(f"step 2/2: pip install -r {pins.relative_to(PINS.parent)} ({count} packages)")
+    pip = _PipProgress(count, report)
+    _run([str(path / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
+          "--progress-bar", "off", "-r", str(pins)], report, pip.on_line, pip.status)  # fmt: skip
     (path / _MARKER).write_text(f"{python_version}\n")
-    print(f"built the {kind} server venv in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    report.say(f"built in {time.monotonic() - report.started:.0f} s")
+
+
+class _PipProgress:
+    """How far `pip install -r` is, from its output: packages collected of those pinned, then installing."""
+
+    def __init__(self, pinned: int, report: _Reporter) -> None:
+        self.pinned, self.report = pinned, report
+        self.collected = 0
+        self.installing = False
+
+    def on_line(self, line: str) -> None:
+        if line.startswith(("Collecting ", "Processing ")):
+            self.collected += 1
+        elif line.startswith("Installing collected packages"):
+            self.installing = True
+            self.report.say(f"step 2/2: all {self.collected} collected; installing them")
+
+    def status(self) -> str:
+        if self.installing:
+            return "step 2/2: still installing"
+        return f"step 2/2: collected {self.collected}/{self.pinned}"
+
+
+def _run(step: list[str], report: _Reporter, on_line: Callable[[str], None], status: Callable[[], str]) -> None:
+    """Run one build step, its output read line by line (kept for the error), with a heartbeat."""
+    lines: list[str] = []
+    with report.heartbeat(status), subprocess.Popen(
+        step, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            on_line(line)
+    if proc.returncode != 0:
+        tail = "\n".join(lines[-30:])
+        raise VenvError(f"building the {report.kind} venv failed at {step[:4]}:\n{tail}")
 
 
 def pinned_versions(pins: str, names: tuple[str, ...]) -> dict[str, str]:

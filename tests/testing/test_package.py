@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import subprocess
 import sys
@@ -48,15 +49,18 @@ def test_importing_the_kit_loads_no_server_machinery() -> None:
 
 def test_the_public_names() -> None:
     assert testing.__all__ == [
+        "AgentServerError",
         "AgentServerNotInstalled",
         "FakeAgentServer",
         "FakeTransport",
         "FaultKind",
         "FaultRecord",
         "LocalAgentServer",
+        "PortMovedError",
         "RecordedRequest",
+        "ServerProcess",
     ]
-    for name in ("FakeAgentServer", "FakeTransport", "FaultRecord", "RecordedRequest", "LocalAgentServer"):
+    for name in set(testing.__all__) - {"FaultKind"}:
         assert getattr(testing, name).__module__.startswith("langsmith_threads_client.testing")
     assert set(typing.get_args(testing.FaultKind)) == {"fail", "reset", "lost", "delay"}
 
@@ -75,3 +79,22 @@ def test_the_kit_uses_only_the_sdks_public_api() -> None:
                     assert node.module == "langsmith_threads_client", f"{path.name}: from {node.module} import ..."
                     names = {alias.name for alias in node.names}
                     assert names <= public, f"{path.name}: {sorted(names - public)} not in the SDK's __all__"
+
+
+def test_the_bundled_projects_files_say_what_its_facts_say() -> None:
+    # graph.py runs in the server's environment, where the SDK may not be installed, so it
+    # spells its graph out; this holds it, and every config that names it, to bundled_project.
+    from langsmith_threads_client.testing import bundled_project
+
+    tree = ast.parse((bundled_project.FOLDER / "graph.py").read_text())
+    calls: dict[str, list[list[str]]] = {"add_node": [], "add_edge": []}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in calls:
+            calls[node.func.attr].append([ast.unparse(arg) for arg in node.args])
+    assert [ast.literal_eval(args[0]) for args in calls["add_node"]] == list(bundled_project.NODES)
+    chain = ["START", *(repr(name) for name in bundled_project.NODES), "END"]  # start -> step -> END, in order
+    assert calls["add_edge"] == [list(pair) for pair in itertools.pairwise(chain)]
+    aegra = KIT.parents[1] / "scripts" / "agent_server" / "aegra.json"
+    for config in (bundled_project.FOLDER / "langgraph.json", aegra):
+        assert json.loads(config.read_text())["graphs"] == {bundled_project.GRAPH_ID: "./graph.py:graph"}, config
+    assert dict(bundled_project.GRAPHS) == {bundled_project.GRAPH_ID: bundled_project.NODES}
