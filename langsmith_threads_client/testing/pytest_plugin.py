@@ -81,7 +81,11 @@ def agent_server(
     try:
         server.start()
     except AgentServerNotInstalled as exc:
-        pytest.fail(str(exc), pytrace=False)
+        missing: str | None = str(exc)
+    else:
+        missing = None
+    if missing is not None:  # failed outside the except block, so pytest prints it once, not chained
+        pytest.fail(missing, pytrace=False)
     try:
         yield server
     finally:
