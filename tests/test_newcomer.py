@@ -146,3 +146,34 @@ def test_waiting_for_another_processs_build_is_said_and_repeated(tiny_pins: str)
     assert said.count("[tiny server venv] still waiting for the other process's build (") >= 2
     assert "[tiny server venv] the lock is free after " in said
     assert said.rstrip().endswith(f"[tiny server venv] the tiny server venv was built by the other process: {path}")
+
+
+README = ROOT / "README.md"
+
+
+def install_commands() -> list[str]:
+    """The commands of the README's first block under "## Install", as written (comments cut)."""
+    section = README.read_text().split("\n## Install\n", 1)[1]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.timeout(600)
+def test_the_readmes_install_commands_work_as_written_in_a_clone(tmp_path: Path) -> None:
+    commands = install_commands()
+    assert commands == ["pip install .", "pip install '.[aiohttp]'"]
+    clone = tmp_path / "clone"
+    _git("clone", "--quiet", str(snapshot(tmp_path / "repo")), str(clone), cwd=tmp_path)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # As a user types them, with the fresh venv's pip first on PATH (an activated venv).
+    env = {"PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", "HOME": os.environ["HOME"]}
+    for command in commands:
+        ran = subprocess.run(["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True, check=False)
+        assert ran.returncode == 0, f"{command}\n{ran.stderr[-3000:]}"
+    imported = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import aiohttp, langsmith_threads_client as m; print(m.__file__)"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    assert Path(imported.stdout.strip()).is_relative_to(venv)  # installed, not the clone's folder
