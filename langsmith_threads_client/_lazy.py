@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 __all__ = ["lazy_names"]
@@ -26,6 +27,14 @@ def lazy_names(
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     def __dir__() -> list[str]:
-        return sorted({*namespace, *names})
+        # The public names, the module's dunders, and public submodules already imported; not
+        # what the module imports for its own use (typing's names, this helper).
+        bound = {
+            key
+            for key, value in namespace.items()
+            if (key.startswith("__") and key.endswith("__"))
+            or (not key.startswith("_") and isinstance(value, ModuleType) and value.__name__ == f"{package}.{key}")
+        }
+        return sorted({*bound, *names})
 
     return __getattr__, __dir__

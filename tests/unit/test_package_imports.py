@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import typing
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,22 @@ def test_star_import_binds_every_public_name() -> None:
 
 def test_dir_lists_the_lazy_names_too() -> None:
     assert set(langsmith_threads_client.__all__) <= set(dir(langsmith_threads_client))
+
+
+@pytest.mark.parametrize("module", ["langsmith_threads_client", "langsmith_threads_client.testing"])
+def test_dir_lists_public_names_only(module: str) -> None:
+    # What the lazy machinery imports for itself (typing's names, the helper) is no public name.
+    out = _run(
+        f"""
+        import {module} as m
+        out["dir"] = dir(m)
+        out["all"] = m.__all__
+        """
+    )
+    listed = set(typing.cast(list[str], out["dir"]))
+    assert {"Any", "TYPE_CHECKING", "lazy_names"} & listed == set()
+    public = {name for name in listed if not name.startswith("_")}
+    assert public == set(typing.cast(list[str], out["all"])) - {"__version__"}
 
 
 def test_an_unknown_name_is_an_attribute_error_naming_it() -> None:
