@@ -19,6 +19,9 @@ EXAMPLE_URL = "http://127.0.0.1:2024"
 EXAMPLES = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
 # "Testing your code": pytest test files of a user's, using the testing kit's fixtures.
 TEST_EXAMPLES = re.findall(r"```python test\n(.*?)```", README.read_text(), flags=re.DOTALL)
+# "Testing your code": the conftest.py that points the agent_server fixture at another venv's server.
+(CONFTEST,) = re.findall(r"```python conftest\n(.*?)```", README.read_text(), flags=re.DOTALL)
+CONFTEST_LANGGRAPH = "/path/to/server-venv/bin/langgraph"
 
 
 def write_test_examples(folder: Path) -> None:
@@ -62,11 +65,23 @@ def test_the_testing_examples_pass_as_a_users_test_files(tmp_path: Path) -> None
     write_test_examples(tmp_path)
     # This checkout's .venv has no Agent Server (each kind has its own venv): the
     # agent_server fixture is pointed at the dev kind's `langgraph` the way a user would.
+    # The README's conftest.py, with this machine's path.
     langgraph = ensure_venv(KINDS["dev"].pins, KINDS["dev"].python) / "bin" / "langgraph"
-    (tmp_path / "conftest.py").write_text(
-        "import pytest\n\n\n@pytest.fixture(scope='session')\n"
-        f"def agent_server_langgraph():\n    return [{str(langgraph)!r}]\n"
-    )
+    assert CONFTEST_LANGGRAPH in CONFTEST
+    (tmp_path / "conftest.py").write_text(CONFTEST.replace(CONFTEST_LANGGRAPH, str(langgraph)))
     ran = run_pytest(sys.executable, tmp_path)
     assert ran.returncode == 0, ran.stdout[-4000:]
     assert "4 passed" in ran.stdout
+
+
+def test_the_testing_examples_pass_mypy_strict(tmp_path: Path) -> None:
+    # A user's test files, annotated with the kit's exported types, as a strict project checks them.
+    write_test_examples(tmp_path)
+    (tmp_path / "conftest.py").write_text(CONFTEST)
+    ran = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"), "."],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    files = len(TEST_EXAMPLES) + 1
+    assert ran.stdout.startswith(f"Success: no issues found in {files} source files"), ran.stdout
