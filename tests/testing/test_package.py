@@ -94,6 +94,13 @@ def test_the_bundled_projects_files_say_what_its_facts_say() -> None:
     assert [ast.literal_eval(args[0]) for args in calls["add_node"]] == list(bundled_project.NODES)
     chain = ["START", *(repr(name) for name in bundled_project.NODES), "END"]  # start -> step -> END, in order
     assert calls["add_edge"] == [list(pair) for pair in itertools.pairwise(chain)]
+    # The channels annotated with a list reducer (operator.add) in the graph's State.
+    lists = [
+        node.target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and "operator.add" in ast.unparse(node)
+    ]
+    assert {bundled_project.GRAPH_ID: tuple(lists)} == dict(bundled_project.LIST_CHANNELS)
     aegra = KIT.parents[1] / "scripts" / "agent_server" / "aegra.json"
     for config in (bundled_project.FOLDER / "langgraph.json", aegra):
         assert json.loads(config.read_text())["graphs"] == {bundled_project.GRAPH_ID: "./graph.py:graph"}, config
