@@ -49,7 +49,7 @@ def origin_of(url: httpx2.URL) -> Origin:
     return (url.raw_scheme, url.raw_host, url.port)
 
 
-_FOLLOW = SendAgain(0.0, retry=False)
+_FOLLOW = SendAgain(0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +232,7 @@ class CreateThreadCall:
             self.retries,
             self._max_retries,
         )
-        return SendAgain(delay, retry=True)
+        return SendAgain(delay)
 
     def _log_attempt(self, status: int | None, response: SentResponse | None, exc: Exception | None = None) -> None:
         if not logger.isEnabledFor(logging.DEBUG):

@@ -23,12 +23,12 @@ __all__ = [
 class SendAgain:
     """A call's outcome other than its Thread: send the next request after `delay` seconds.
 
-    `retry`: it counts against max_retries (not so a same-origin redirect, nor the fetch of
-    the thread a lost attempt created).
+    Whether it was a retry (counted against max_retries) or not (a same-origin redirect, the
+    fetch of the thread a lost attempt created) is the call's own bookkeeping: the loop that
+    sends only needs the delay.
     """
 
     delay: float
-    retry: bool
 
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})

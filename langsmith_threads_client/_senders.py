@@ -4,8 +4,9 @@ A sender takes the CreateThreadCall (which says what the attempt sends: method, 
 headers, body, timeout) and returns the complete response, or raises the
 httpx2.TransportError that says what failed (and so whether the request may have reached
 the server). It follows no redirect: the call does that itself, so the key never goes to
-another origin. Two kinds satisfy the protocols: httpx2's clients, through the adapters
-below, and DefaultAioHttpClient (`_aiohttp.py`), which sends on aiohttp directly.
+another origin. The sync client sends on httpx2 only (`HttpxSender`); the async one on any
+`AsyncSender`: httpx2's, through the adapter below, or DefaultAioHttpClient (`_aiohttp.py`),
+which sends on aiohttp directly.
 """
 
 from __future__ import annotations
@@ -19,14 +20,7 @@ from ._raw_response import SentResponse
 if TYPE_CHECKING:
     from ._call import CreateThreadCall
 
-__all__ = ["AsyncSender", "HttpxAsyncSender", "HttpxSender", "Sender", "async_sender_for"]
-
-
-@runtime_checkable
-class Sender(Protocol):
-    """Sends one attempt of a call (sync)."""
-
-    def send_attempt(self, call: CreateThreadCall, /) -> SentResponse: ...
+__all__ = ["AsyncSender", "HttpxAsyncSender", "HttpxSender", "async_sender_for"]
 
 
 @runtime_checkable
@@ -37,7 +31,7 @@ class AsyncSender(Protocol):
 
 
 class HttpxSender:
-    """An httpx2.Client as a Sender: the request built by the client, with its own defaults."""
+    """An httpx2.Client as the sync client's sender: the request built by the client, with its own defaults."""
 
     __slots__ = ("_http",)
 
