@@ -93,9 +93,9 @@ def uncovered_fields(package: Path, facade: Path = FACADE) -> list[str]:
             if field not in parameters:
                 messages.append(
                     f"{REQUEST_MODEL}.{field} ({request[field]}) is not an argument of {client}.create_thread: "
-                    f"add `{field}` to both clients (langsmith_threads_client/_client.py), check it in "
-                    f"_validation.prepare_create and document it in README.md; until then users can send it "
-                    f"with extra_body"
+                    f"add `{field}` to both clients (langsmith_threads_client/_client.py) and to CreateArgs, check it "
+                    f"in _validation.check_create, send it from _exactly_once.plan_create and document it in "
+                    f"README.md; until then users can send it with extra_body"
                 )
     return messages
 

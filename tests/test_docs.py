@@ -1,0 +1,34 @@
+"""The README and CONTRIBUTING.md name what exists: each module.function and each repository path."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ["README.md", "CONTRIBUTING.md"]
+# `_validation.check_create`, `_senders.py`: names of the package's private modules.
+MODULE_NAME = re.compile(r"`(_[a-z_]+)\.([A-Za-z_]+)(?:\(\))?`")
+# `scripts/agent_server/pins/`, `tests/testing/`, `openapi/corrections.json`: repository paths.
+REPO_PATH = re.compile(r"`((?:scripts|tests|openapi|benchmarks|langsmith_threads_client)/[^`\s*<>]*)`")
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_named_function_of_a_module_exists(doc: str) -> None:
+    missing = []
+    for module, name in MODULE_NAME.findall((ROOT / doc).read_text()):
+        if name == "py":
+            assert (ROOT / "langsmith_threads_client" / f"{module}.py").is_file(), f"{doc}: {module}.py"
+            continue
+        if not hasattr(importlib.import_module(f"langsmith_threads_client.{module}"), name):
+            missing.append(f"{module}.{name}")
+    assert missing == [], f"{doc} names what does not exist"
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_named_repository_path_exists(doc: str) -> None:
+    missing = [path for path in REPO_PATH.findall((ROOT / doc).read_text()) if not (ROOT / path).exists()]
+    assert missing == [], f"{doc} names paths that do not exist"
