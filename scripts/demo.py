@@ -1,10 +1,10 @@
 """The SDK's main job, end to end, against a real LangGraph Agent Server started here.
 
 Run it with ``scripts/demo`` (which prepares ``.venv`` first) or, inside the venv,
-``python scripts/demo.py``. It starts ``langgraph dev`` (the open-source Agent Server,
-in memory, offline, graph ``echo`` from ``scripts/agent_server/``) on a free local port,
-creates threads with ``ThreadsClient`` and ``AsyncThreadsClient``, shows the SDK's
-typed errors, prints everything, and stops the server, leaving no process behind.
+``python scripts/demo.py``. It starts ``langgraph dev`` (the open-source Agent Server, in
+memory, offline, graph ``echo`` of ``langsmith_threads_client.testing.bundled_project``) on
+a free local port, creates threads with ``ThreadsClient`` and ``AsyncThreadsClient``, shows
+the SDK's typed errors, prints everything, and stops the server, leaving no process behind.
 """
 
 from __future__ import annotations
