@@ -41,7 +41,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("extra", ["", "[aiohttp]"], ids=["plain", "aiohttp"])
 def test_a_fresh_install_has_no_legacy_httpx_and_runs_the_readme(
-    wheel: Path, extra: str, agent_server: AgentServer, tmp_path: Path
+    wheel: Path, extra: str, dev_server: AgentServer, tmp_path: Path
 ) -> None:
     venv = tmp_path / "venv"
     created = run(sys.executable, "-m", "venv", venv, cwd=tmp_path)  # no system site packages
@@ -60,7 +60,7 @@ def test_a_fresh_install_has_no_legacy_httpx_and_runs_the_readme(
     assert has_aiohttp == (extra == "[aiohttp]")
 
     for example, expected in zip(EXAMPLES, EXPECTED, strict=True):
-        code = example.replace(EXAMPLE_URL, agent_server.base_url)
+        code = example.replace(EXAMPLE_URL, dev_server.base_url)
         ran = run(python, "-c", code, cwd=tmp_path)
         if "DefaultAioHttpClient()" in example and not has_aiohttp:
             assert ran.returncode == 1

@@ -49,8 +49,8 @@ def test_the_readme_has_the_examples_this_test_expects() -> None:
 
 
 @pytest.mark.parametrize(("example", "expected"), list(zip(EXAMPLES, EXPECTED, strict=True)))
-def test_readme_example_runs_against_the_real_server(agent_server: AgentServer, example: str, expected: str) -> None:
-    code = example.replace(EXAMPLE_URL, agent_server.base_url)
+def test_readme_example_runs_against_the_real_server(dev_server: AgentServer, example: str, expected: str) -> None:
+    code = example.replace(EXAMPLE_URL, dev_server.base_url)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})

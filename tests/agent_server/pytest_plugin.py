@@ -7,7 +7,7 @@ Register it from ``tests/conftest.py``::
 ``--server KIND`` (repeatable; default: every kind of scripts/agent_server/kinds.py) names
 the kinds the session runs against. A test takes a server in one of two ways:
 
-* ``agent_server``: the ``dev`` kind (the current official server), for the tests that
+* ``dev_server``: the ``dev`` kind (the current official server), for the tests that
   go deep on one server (integration, faults, README);
 * ``server``: each selected kind in turn (the test is parametrized by ``server_kind``), for
   the conformance suite in tests/conformance.
@@ -140,7 +140,7 @@ def selected_kinds(config: pytest.Config) -> tuple[str, ...]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "agent_server: test talks to a real Agent Server")
+    config.addinivalue_line("markers", "real_server: test talks to a real Agent Server")
     config.addinivalue_line("markers", "kinds(*names): run the test only on these server kinds")
 
 
@@ -162,11 +162,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, dropped = [], []
     for item in items:
         names = getattr(item, "fixturenames", ())
-        if "agent_server" in names or "server" in names or "servers" in names:
-            item.add_marker(pytest.mark.agent_server)
+        if "dev_server" in names or "server" in names or "servers" in names:
+            item.add_marker(pytest.mark.real_server)
         callspec = getattr(item, "callspec", None)
         unselected = callspec is not None and callspec.params.get("server_kind") == _UNSELECTED
-        if unselected or ("agent_server" in names and "dev" not in kinds):
+        if unselected or ("dev_server" in names and "dev" not in kinds):
             dropped.append(item)
         else:
             kept.append(item)
@@ -188,7 +188,7 @@ def servers(request: pytest.FixtureRequest) -> Iterator[ServerPool]:
 
 
 @pytest.fixture(scope="session")
-def agent_server(servers: ServerPool) -> AgentServer:
+def dev_server(servers: ServerPool) -> AgentServer:
     """A running ``langgraph dev`` (the ``dev`` kind) with graph ``echo``; shared by the session."""
     return servers.get("dev")
 
@@ -204,7 +204,7 @@ def _kind_of(item: pytest.Item) -> str | None:
     if callspec is not None and "server_kind" in callspec.params:
         kind: str = callspec.params["server_kind"]
         return kind
-    return "dev" if "agent_server" in getattr(item, "fixturenames", ()) else None
+    return "dev" if "dev_server" in getattr(item, "fixturenames", ()) else None
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -233,7 +233,7 @@ def pytest_runtest_makereport(
     names = getattr(item, "fixturenames", ())
     callspec = getattr(item, "callspec", None)
     wanted = set()
-    if "agent_server" in names:
+    if "dev_server" in names:
         wanted.add("dev")
     if callspec is not None and "server_kind" in callspec.params:
         wanted.add(callspec.params["server_kind"])

@@ -12,9 +12,9 @@ PROXY_DELAY = 2.0
 
 
 @pytest.fixture
-def proxy(agent_server: AgentServer) -> Iterator[FaultProxy]:
+def proxy(dev_server: AgentServer) -> Iterator[FaultProxy]:
     """A fresh fault proxy in front of the session's real server; stopped after the test."""
-    with FaultProxy(agent_server.base_url, delay=PROXY_DELAY) as fault_proxy:
+    with FaultProxy(dev_server.base_url, delay=PROXY_DELAY) as fault_proxy:
         yield fault_proxy
     stats = fault_proxy.stats()
     assert stats.upstream_errors == 0, f"the proxy itself failed to reach the server: {stats}"

@@ -329,7 +329,7 @@ valid_ttl = st.one_of(
     graph_id=st.none() | st.text(alphabet=NO_SURROGATES, min_size=1, max_size=12),
 )
 def test_valid_arguments_are_accepted_and_read_back(
-    agent_server: AgentServer,
+    dev_server: AgentServer,
     kind: ClientKind,
     id_form: str,
     metadata: dict[str, Any] | None,
@@ -346,7 +346,7 @@ def test_valid_arguments_are_accepted_and_read_back(
         expected["graph_id"] = graph_id
     kwargs = {"thread_id": thread_id, "metadata": metadata, "if_exists": if_exists, "ttl": ttl, "graph_id": graph_id}
 
-    result = create_once(kind, agent_server.base_url, kwargs, max_retries=0)
+    result = create_once(kind, dev_server.base_url, kwargs, max_retries=0)
 
     assert result.thread is not None, result.describe()
     thread = result.thread
@@ -355,7 +355,7 @@ def test_valid_arguments_are_accepted_and_read_back(
     else:
         assert thread.thread_id.version == 7
     assert thread_metadata(thread) == expected
-    stored = agent_server.get_thread(thread.thread_id)
+    stored = dev_server.get_thread(thread.thread_id)
     assert stored is not None
     assert stored["thread_id"] == str(thread.thread_id)
     assert stored["metadata"] == expected

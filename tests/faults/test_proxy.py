@@ -29,7 +29,7 @@ SYMPTOMS: dict[Fault, tuple[type[Exception] | int, bool]] = {
 
 
 @pytest.mark.parametrize("fault", list(SYMPTOMS))
-def test_fault_symptom_seen_by_plain_httpx(agent_server: AgentServer, proxy: FaultProxy, fault: Fault) -> None:
+def test_fault_symptom_seen_by_plain_httpx(dev_server: AgentServer, proxy: FaultProxy, fault: Fault) -> None:
     expected, forwarded = SYMPTOMS[fault]
     marker = f"proxy-self-test-{fault.value}-{time.monotonic_ns()}"
     proxy.script(fault)
@@ -52,7 +52,7 @@ def test_fault_symptom_seen_by_plain_httpx(agent_server: AgentServer, proxy: Fau
     assert stats.requests == 1
     assert stats.forwarded == int(forwarded)
     assert stats.faults == ({} if fault is Fault.NONE else {fault.value: 1})
-    assert len(agent_server.search_threads(metadata={"marker": marker})) == int(forwarded)
+    assert len(dev_server.search_threads(metadata={"marker": marker})) == int(forwarded)
 
 
 def test_keep_alive_and_redirect(proxy: FaultProxy) -> None:
@@ -69,12 +69,12 @@ def test_keep_alive_and_redirect(proxy: FaultProxy) -> None:
     assert [r.action for r in proxy.records()][:3] == ["none", "status_503", "redirect_308"]
 
 
-def test_random_faults_are_seeded(agent_server: AgentServer) -> None:
+def test_random_faults_are_seeded(dev_server: AgentServer) -> None:
     kinds = (Fault.STATUS_503, Fault.STATUS_429)
 
     def actions(seed: int) -> list[str]:
         with (
-            FaultProxy(agent_server.base_url, rate=0.5, kinds=kinds, seed=seed) as p,
+            FaultProxy(dev_server.base_url, rate=0.5, kinds=kinds, seed=seed) as p,
             httpx2.Client(base_url=p.base_url) as http,
         ):
             for _ in range(20):
@@ -87,8 +87,8 @@ def test_random_faults_are_seeded(agent_server: AgentServer) -> None:
     assert 2 <= sum(a != "none" for a in first) <= 18
 
 
-def test_stop_is_clean_during_a_delay(agent_server: AgentServer) -> None:
-    proxy = FaultProxy(agent_server.base_url, delay=30.0).start()
+def test_stop_is_clean_during_a_delay(dev_server: AgentServer) -> None:
+    proxy = FaultProxy(dev_server.base_url, delay=30.0).start()
     port = proxy.port
     assert port is not None
     proxy.script(Fault.DELAY)

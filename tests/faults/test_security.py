@@ -59,7 +59,7 @@ def _texts_of_record(record: logging.LogRecord) -> list[str]:
 # ------------------------------------------------------------------ no leaks
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 def test_key_in_no_log_record_repr_or_error(
-    agent_server: AgentServer,
+    dev_server: AgentServer,
     proxy: FaultProxy,
     recorder: FaultProxy,
     kind: ClientKind,
@@ -142,7 +142,7 @@ def _other_origins(proxy: FaultProxy, recorder: FaultProxy) -> dict[str, str]:
 @pytest.mark.parametrize("target", ["other-port", "other-host", "other-scheme"])
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 def test_cross_origin_redirect_is_not_followed(
-    agent_server: AgentServer,
+    dev_server: AgentServer,
     proxy: FaultProxy,
     recorder: FaultProxy,
     kind: ClientKind,
@@ -160,7 +160,7 @@ def test_cross_origin_redirect_is_not_followed(
     assert api_key not in str(result.error)
     assert recorder.stats().requests == 0, f"the other origin got {recorder.records()}"
     assert proxy.stats().requests == 1, "the redirect was followed (to the same proxy under another origin)"
-    assert agent_server.search_threads(metadata={"sec": marker}) == []
+    assert dev_server.search_threads(metadata={"sec": marker}) == []
 
 
 def test_control_httpx_following_redirects_would_leak(proxy: FaultProxy, recorder: FaultProxy, api_key: str) -> None:
@@ -175,7 +175,7 @@ def test_control_httpx_following_redirects_would_leak(proxy: FaultProxy, recorde
 @pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 def test_same_origin_redirect_is_followed_with_the_key(
-    agent_server: AgentServer, proxy: FaultProxy, kind: ClientKind, absolute: bool, status: int, api_key: str
+    dev_server: AgentServer, proxy: FaultProxy, kind: ClientKind, absolute: bool, status: int, api_key: str
 ) -> None:
     location = f"{proxy.base_url if absolute else ''}/threads?hop=1"
     marker = new_marker()
@@ -188,7 +188,7 @@ def test_same_origin_redirect_is_followed_with_the_key(
     assert [r.headers.get("x-api-key") for r in records] == [api_key, api_key]
     assert records[0].body == records[1].body  # 307/308 keep method and body
     assert [r.method for r in records] == ["POST", "POST"]
-    on_server = agent_server.search_threads(metadata={"sec": marker})
+    on_server = dev_server.search_threads(metadata={"sec": marker})
     assert [t["thread_id"] for t in on_server] == [str(result.thread.thread_id)]
     assert thread_metadata(result.thread) == {"sec": marker}
 

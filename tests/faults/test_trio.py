@@ -18,13 +18,13 @@ RETRY_AFTER = 0.2
 
 
 @pytest.fixture
-def slow_proxy(agent_server: AgentServer) -> FaultProxy:
+def slow_proxy(dev_server: AgentServer) -> FaultProxy:
     # A Retry-After above zero, so the retry really sleeps (a zero wait is not slept at all).
-    return FaultProxy(agent_server.base_url, retry_after=str(RETRY_AFTER))
+    return FaultProxy(dev_server.base_url, retry_after=str(RETRY_AFTER))
 
 
 def test_under_trio_a_503_with_retry_after_is_retried_and_succeeds(
-    agent_server: AgentServer, slow_proxy: FaultProxy
+    dev_server: AgentServer, slow_proxy: FaultProxy
 ) -> None:
     async def main() -> tuple[Thread, float]:
         async with AsyncThreadsClient(slow_proxy.base_url, api_key=None, max_retries=2) as client:
@@ -40,5 +40,5 @@ def test_under_trio_a_503_with_retry_after_is_retried_and_succeeds(
     assert stats.requests == 2
     assert stats.forwarded == 1
     assert elapsed >= RETRY_AFTER, "the Retry-After wait was slept, on trio's clock"
-    assert agent_server.get_thread(thread.thread_id) is not None
+    assert dev_server.get_thread(thread.thread_id) is not None
     assert thread.metadata.to_dict() == {"under": "trio"}

@@ -20,10 +20,10 @@ from tests.support.kinds import CLIENT_KINDS
 
 
 @pytest.fixture(params=CLIENT_KINDS, ids=str)
-def sdk(request: pytest.FixtureRequest, agent_server: AgentServer) -> Iterator[SDK]:
+def sdk(request: pytest.FixtureRequest, dev_server: AgentServer) -> Iterator[SDK]:
     """The SDK against the session's real Agent Server; closed (connections released) after the test."""
     with contextlib.ExitStack() as stack:
-        yield SDK(request.param, agent_server.base_url, stack)
+        yield SDK(request.param, dev_server.base_url, stack)
 
 
 @pytest.fixture

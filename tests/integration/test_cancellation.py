@@ -51,12 +51,12 @@ def checked_out(client: AsyncThreadsClient) -> int:
 
 @pytest.mark.parametrize("transport", [ClientKind.ASYNC, ClientKind.AIOHTTP], ids=str)
 async def test_calls_cancelled_at_a_millisecond_then_ordinary_calls_succeed(
-    agent_server: AgentServer, marker: dict[str, str], transport: ClientKind
+    dev_server: AgentServer, marker: dict[str, str], transport: ClientKind
 ) -> None:
     http = DefaultAioHttpClient() if transport is ClientKind.AIOHTTP else None
     cancelled = 0
     try:
-        async with AsyncThreadsClient(agent_server.base_url, api_key=None, http_client=http) as client:
+        async with AsyncThreadsClient(dev_server.base_url, api_key=None, http_client=http) as client:
             for _ in range(CANCELLED):
                 try:
                     await asyncio.wait_for(client.create_thread(metadata={"cancelled": "yes", **marker}), 0.001)
@@ -64,7 +64,7 @@ async def test_calls_cancelled_at_a_millisecond_then_ordinary_calls_succeed(
                     cancelled += 1
             # The server still works through the cancelled calls it received; the ordinary
             # calls' bound is about the client, so they start once that backlog is done.
-            await asyncio.to_thread(wait_until_drained, agent_server, {"cancelled": "yes", **marker})
+            await asyncio.to_thread(wait_until_drained, dev_server, {"cancelled": "yes", **marker})
             threads = [
                 await asyncio.wait_for(client.create_thread(metadata={"n": n, **marker}), EACH_WITHIN)
                 for n in range(AFTERWARDS)
@@ -76,5 +76,5 @@ async def test_calls_cancelled_at_a_millisecond_then_ordinary_calls_succeed(
 
     assert cancelled > CANCELLED // 2, "most calls must really have been cancelled mid-flight"
     assert [thread.metadata["n"] for thread in threads] == list(range(AFTERWARDS))
-    found = agent_server.search_threads(metadata={"n": 0, **marker})
+    found = dev_server.search_threads(metadata={"n": 0, **marker})
     assert [t["thread_id"] for t in found] == [str(threads[0].thread_id)]

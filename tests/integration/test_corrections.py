@@ -4,7 +4,7 @@ Each correction names one of these tests (or one in test_create_thread.py) as it
 `evidence`; tests/generated/test_spec_bundle.py checks that every named test exists. For a
 response-side correction the test shows the behaviour it declares; for a request-side one,
 that the server accepts what the SDK sends and rejects (422) what the SDK rejects before
-sending. Raw requests go through ``agent_server.post_threads_raw`` (plain HTTP), never the SDK.
+sending. Raw requests go through ``dev_server.post_threads_raw`` (plain HTTP), never the SDK.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ def with_command(command: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def server_rejects(agent_server: AgentServer, body: dict[str, Any]) -> bool:
+def server_rejects(dev_server: AgentServer, body: dict[str, Any]) -> bool:
     """422 from the server's own schema check; anything else means the schema let it through."""
-    response = agent_server.post_threads_raw(body)
+    response = dev_server.post_threads_raw(body)
     assert response.status_code != 500 or "anyOf" not in response.text
     return response.status_code == 422 and "is not valid under any of the schemas" in response.json()["detail"]
 
@@ -55,7 +55,7 @@ def test_the_pinned_server_is_the_one_the_corrections_were_checked_against() -> 
         assert pinned_versions(KINDS[kind].pins, tuple(versions)) == versions, kind
 
 
-def test_every_thread_the_server_returns_has_values_null_until_state_is_set(agent_server: AgentServer) -> None:
+def test_every_thread_the_server_returns_has_values_null_until_state_is_set(dev_server: AgentServer) -> None:
     # Thread.values is required (and nullable) because every answer carries the key, in
     # every scenario that returns a thread: new, with metadata, do_nothing on an existing
     # one, supersteps that interrupt and that run to the end.
@@ -75,7 +75,7 @@ def test_every_thread_the_server_returns_has_values_null_until_state_is_set(agen
         ),
     ]
     for body, has_state in bodies:
-        response = agent_server.post_threads_raw(body)
+        response = dev_server.post_threads_raw(body)
         assert response.status_code == 200, response.text
         thread = response.json()
         assert "values" in thread, f"{body} -> {thread}"
@@ -84,11 +84,11 @@ def test_every_thread_the_server_returns_has_values_null_until_state_is_set(agen
             assert isinstance(thread["values"], dict)
 
 
-def test_interrupts_is_absent_for_a_new_thread_and_an_object_after_supersteps(agent_server: AgentServer) -> None:
+def test_interrupts_is_absent_for_a_new_thread_and_an_object_after_supersteps(dev_server: AgentServer) -> None:
     # Why interrupts stays optional (unlike values): the server leaves the key out.
-    plain = agent_server.post_threads_raw({}).json()
+    plain = dev_server.post_threads_raw({}).json()
     assert "interrupts" not in plain
-    stepped = agent_server.post_threads_raw({"metadata": {"graph_id": GRAPH_ID}, "supersteps": [HI]}).json()
+    stepped = dev_server.post_threads_raw({"metadata": {"graph_id": GRAPH_ID}, "supersteps": [HI]}).json()
     assert stepped["interrupts"] == {}
 
 
@@ -98,21 +98,21 @@ REJECTED_UPDATES = ["x", 5, True]
 
 @pytest.mark.parametrize("update", ACCEPTED_UPDATES, ids=repr)
 def test_command_update_is_an_object_a_list_or_null_as_the_server_validates(
-    sdk: SDK, agent_server: AgentServer, update: Any
+    sdk: SDK, dev_server: AgentServer, update: Any
 ) -> None:
     # goto is set: a command without one crashes this server (500) whatever its update.
     command = {"update": update, "goto": "step"}
-    assert not server_rejects(agent_server, with_command(command))
+    assert not server_rejects(dev_server, with_command(command))
     thread = sdk.create_thread(graph_id=GRAPH_ID, supersteps=[{"updates": [{"as_node": "start", "command": command}]}])
     assert thread.values is not None
 
 
 @pytest.mark.parametrize("update", REJECTED_UPDATES, ids=repr)
 def test_command_update_the_server_rejects_the_sdk_rejects_before_sending(
-    sdk: SDK, agent_server: AgentServer, update: Any
+    sdk: SDK, dev_server: AgentServer, update: Any
 ) -> None:
     command = {"update": update, "goto": "step"}
-    assert server_rejects(agent_server, with_command(command))
+    assert server_rejects(dev_server, with_command(command))
     wire = sdk.intercepted(None)
     with pytest.raises(TypeError, match=r"supersteps\[0\]\.updates\[0\]\['command'\]\['update'\]"):
         wire.create_thread(graph_id=GRAPH_ID, supersteps=[{"updates": [{"as_node": "start", "command": command}]}])
@@ -123,9 +123,9 @@ ANY_JSON = ["x", 5, 2.5, True, None, [1, "two"], {"a": 1}]
 
 
 @pytest.mark.parametrize("value", ANY_JSON, ids=repr)
-def test_command_resume_and_send_input_take_any_json_value(sdk: SDK, agent_server: AgentServer, value: Any) -> None:
+def test_command_resume_and_send_input_take_any_json_value(sdk: SDK, dev_server: AgentServer, value: Any) -> None:
     for command in ({"resume": value, "goto": "step"}, {"goto": {"node": "step", "input": value}}):
-        assert not server_rejects(agent_server, with_command(command))
+        assert not server_rejects(dev_server, with_command(command))
         wire = sdk.intercepted(None)
         wire.create_thread(graph_id=GRAPH_ID, supersteps=[{"updates": [{"as_node": "start", "command": command}]}])
         [sent] = wire.sent
@@ -140,9 +140,9 @@ SEND = {"node": "step", "input": {}}
     ["step", ["step", "start"], SEND, [SEND, {"node": "step", "input": 1}]],
     ids=["str", "strs", "send", "sends"],
 )
-def test_goto_takes_a_name_a_send_or_a_list_of_one_kind(sdk: SDK, agent_server: AgentServer, goto: Any) -> None:
+def test_goto_takes_a_name_a_send_or_a_list_of_one_kind(sdk: SDK, dev_server: AgentServer, goto: Any) -> None:
     command = {"goto": goto}
-    assert not server_rejects(agent_server, with_command(command))
+    assert not server_rejects(dev_server, with_command(command))
     wire = sdk.intercepted(None)
     wire.create_thread(graph_id=GRAPH_ID, supersteps=[{"updates": [{"as_node": "start", "command": command}]}])
     [sent] = wire.sent
@@ -153,10 +153,10 @@ def test_goto_takes_a_name_a_send_or_a_list_of_one_kind(sdk: SDK, agent_server: 
     ("goto", "error"), [(["step", SEND], ValueError), (5, TypeError), ([5], TypeError)], ids=["mixed", "int", "ints"]
 )
 def test_goto_the_server_rejects_the_sdk_rejects_before_sending(
-    sdk: SDK, agent_server: AgentServer, goto: Any, error: type[Exception]
+    sdk: SDK, dev_server: AgentServer, goto: Any, error: type[Exception]
 ) -> None:
     command = {"goto": goto}
-    assert server_rejects(agent_server, with_command(command))
+    assert server_rejects(dev_server, with_command(command))
     wire = sdk.intercepted(None)
     with pytest.raises(error, match=r"\['goto'\]"):
         wire.create_thread(graph_id=GRAPH_ID, supersteps=[{"updates": [{"as_node": "start", "command": command}]}])
@@ -164,7 +164,7 @@ def test_goto_the_server_rejects_the_sdk_rejects_before_sending(
 
 
 def test_extra_body_sends_a_field_the_sdk_does_not_know_and_this_server_ignores_it(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     # A field newer than the SDK goes out as it is; this server (no additionalProperties: false
     # on ThreadCreate) accepts the body and ignores a field it does not know: 200, not stored.
@@ -174,7 +174,7 @@ def test_extra_body_sends_a_field_the_sdk_does_not_know_and_this_server_ignores_
     assert sent["tenant"] == "t1"
     assert sent["x"] == {"y": [1]}
     assert thread.additional_properties == {}
-    stored = agent_server.get_thread(thread.thread_id)
+    stored = dev_server.get_thread(thread.thread_id)
     assert stored is not None
     assert "tenant" not in stored
     assert stored["metadata"] == marker
@@ -185,27 +185,27 @@ def test_extra_body_cannot_override_a_field_the_sdk_sends(sdk: SDK) -> None:
         sdk.create_thread(extra_body={"if_exists": "do_nothing"})
 
 
-def test_a_command_the_sdk_sends_reaches_the_graph(sdk: SDK, agent_server: AgentServer) -> None:
+def test_a_command_the_sdk_sends_reaches_the_graph(sdk: SDK, dev_server: AgentServer) -> None:
     # A command end to end: the update is applied and goto runs the node it names.
     thread = sdk.create_thread(
         graph_id=GRAPH_ID,
         supersteps=[{"updates": [{"as_node": "start", "command": {"update": {"count": 5}, "goto": "step"}}]}],
     )
-    state = agent_server.get_state(thread.thread_id)
+    state = dev_server.get_state(thread.thread_id)
     assert state["values"]["count"] == 5
     assert state["next"] == ["step"]
 
 
-def test_the_bundled_spec_is_what_the_pinned_server_publishes(agent_server: AgentServer) -> None:
+def test_the_bundled_spec_is_what_the_pinned_server_publishes(dev_server: AgentServer) -> None:
     """POST /threads and every schema it reaches: openapi/spec.yaml against the server's GET /openapi.json."""
     from scripts import _spec
 
-    response = agent_server.http.get("/openapi.json")
+    response = dev_server.http.get("/openapi.json")
     assert response.status_code == 200
     published = _spec.operation_and_schemas(response.json())
     bundled = _spec.operation_and_schemas(yaml.safe_load((ROOT / "openapi" / "spec.yaml").read_text()))
-    diff = _spec.readable_diff(bundled, published, "openapi/spec.yaml", f"{agent_server.base_url}/openapi.json")
+    diff = _spec.readable_diff(bundled, published, "openapi/spec.yaml", f"{dev_server.base_url}/openapi.json")
     assert not diff, (
         "the pinned server publishes another POST /threads than the bundled spec; import it with "
-        f"scripts/update-spec {agent_server.base_url}/openapi.json (while a server runs), then review:\n{diff}"
+        f"scripts/update-spec {dev_server.base_url}/openapi.json (while a server runs), then review:\n{diff}"
     )

@@ -2,10 +2,10 @@
 
 Every test runs with each client kind (fixture ``sdk``: ThreadsClient, AsyncThreadsClient,
 AsyncThreadsClient on DefaultAioHttpClient) against one ``langgraph dev`` for the session
-(fixture ``agent_server``, graph ``echo``: ``start`` -> ``step`` -> END, state ``messages``
+(fixture ``dev_server``, graph ``echo``: ``start`` -> ``step`` -> END, state ``messages``
 (appended) and ``count``). Threads carry a
 per-test ``marker`` in their metadata so the tests can count their own threads on the
-shared server. What the server holds is read back with plain HTTP (``agent_server.get_thread``,
+shared server. What the server holds is read back with plain HTTP (``dev_server.get_thread``,
 ``get_state``, ``search_threads``), never with the SDK under test.
 """
 
@@ -48,7 +48,7 @@ def assert_utc_with_server_precision(value: datetime.datetime, server_text: str)
 
 
 def test_plain_thread_has_null_values_no_interrupts_and_utc_microsecond_datetimes(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread = sdk.create_thread(metadata={"a": 1, **marker})
 
@@ -58,14 +58,14 @@ def test_plain_thread_has_null_values_no_interrupts_and_utc_microsecond_datetime
     assert "interrupts" not in thread.to_dict()
     assert thread.additional_properties == {}
 
-    on_server = agent_server.get_thread(thread.thread_id)
+    on_server = dev_server.get_thread(thread.thread_id)
     assert on_server is not None
     for name in ("created_at", "updated_at", "state_updated_at"):
         assert_utc_with_server_precision(getattr(thread, name), on_server[name])
     assert thread.to_dict() == on_server  # the parsed Thread is exactly what the server holds
 
 
-def test_literal_empty_body_gets_a_server_assigned_uuid7(sdk: SDK, agent_server: AgentServer) -> None:
+def test_literal_empty_body_gets_a_server_assigned_uuid7(sdk: SDK, dev_server: AgentServer) -> None:
     # The SDK always sends its own thread_id; strip the body to `{}` to see the server's own answer.
     # That answer names a thread the request did not, so the SDK refuses it as the call's thread.
     wire = sdk.intercepted(rewrite=lambda body: {})
@@ -79,14 +79,14 @@ def test_literal_empty_body_gets_a_server_assigned_uuid7(sdk: SDK, agent_server:
     assert thread.values is None
     assert "interrupts" not in thread.to_dict()
     assert thread.metadata.to_dict() == {}
-    assert thread.to_dict() == agent_server.get_thread(thread.thread_id)
+    assert thread.to_dict() == dev_server.get_thread(thread.thread_id)
 
 
 # -- metadata and graph_id, as the server stores them -------------------------------------------
 
 
 def test_metadata_and_graph_id_are_stored_on_the_server(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     metadata = {"user": "Zoë ✓", "tags": ["x", "y"], "nested": {"n": 1.5, "ok": True, "none": None}, **marker}
 
@@ -94,17 +94,17 @@ def test_metadata_and_graph_id_are_stored_on_the_server(
 
     expected = {**metadata, "graph_id": GRAPH_ID}
     assert thread.metadata.to_dict() == expected
-    on_server = agent_server.get_thread(thread.thread_id)
+    on_server = dev_server.get_thread(thread.thread_id)
     assert on_server is not None
     assert on_server["metadata"] == expected
-    assert agent_server.search_threads(metadata=marker)[0]["thread_id"] == str(thread.thread_id)
+    assert dev_server.search_threads(metadata=marker)[0]["thread_id"] == str(thread.thread_id)
 
 
 # -- supersteps that succeed -> 200, values set, status may be interrupted, extra `error` key -----
 
 
 def test_one_superstep_sets_values_and_leaves_the_thread_interrupted(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread = sdk.create_thread(metadata=marker, graph_id=GRAPH_ID, supersteps=[HI])
 
@@ -116,26 +116,26 @@ def test_one_superstep_sets_values_and_leaves_the_thread_interrupted(
     assert thread.to_dict()["interrupts"] == {}
     assert thread.updated_at > thread.created_at
 
-    state = agent_server.get_state(thread.thread_id)
+    state = dev_server.get_state(thread.thread_id)
     assert state["values"] == {"messages": ["hi"], "count": 1}
     assert state["next"] == ["step"]
-    assert thread.to_dict() == agent_server.get_thread(thread.thread_id)
+    assert thread.to_dict() == dev_server.get_thread(thread.thread_id)
 
 
-def test_two_supersteps_run_the_graph_to_its_end(sdk: SDK, agent_server: AgentServer, marker: dict[str, str]) -> None:
+def test_two_supersteps_run_the_graph_to_its_end(sdk: SDK, dev_server: AgentServer, marker: dict[str, str]) -> None:
     thread = sdk.create_thread(metadata=marker, graph_id=GRAPH_ID, supersteps=[HI, THERE])
 
     assert thread.values  # neither None nor UNSET
     assert thread.values.to_dict() == {"messages": ["hi", "there"], "count": 2}
     assert thread.status == ThreadStatus.IDLE
     assert thread.additional_properties == {"error": None}
-    state = agent_server.get_state(thread.thread_id)
+    state = dev_server.get_state(thread.thread_id)
     assert state["values"] == {"messages": ["hi", "there"], "count": 2}
     assert state["next"] == []
 
 
 def test_supersteps_without_a_thread_id_create_exactly_one_thread(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     wire = sdk.intercepted()
 
@@ -146,14 +146,14 @@ def test_supersteps_without_a_thread_id_create_exactly_one_thread(
     assert sent["thread_id"] == str(thread.thread_id)
     assert sent["if_exists"] == "raise"
     assert thread.thread_id.version == 7
-    assert [t["thread_id"] for t in agent_server.search_threads(metadata=marker)] == [str(thread.thread_id)]
+    assert [t["thread_id"] for t in dev_server.search_threads(metadata=marker)] == [str(thread.thread_id)]
 
 
 # -- same thread_id twice -> 409 -> ConflictError ------------------------------------------------
 
 
 def test_same_thread_id_twice_raises_conflict_with_the_servers_detail(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
     sdk.create_thread(thread_id=thread_id, metadata=marker)
@@ -170,11 +170,11 @@ def test_same_thread_id_twice_raises_conflict_with_the_servers_detail(
     assert error.request_id is None  # this server sends no request id, not even the one we sent
     assert error.detail in str(error)
     assert "\n" not in str(error)
-    assert agent_server.count_threads(metadata=marker) == 1
+    assert dev_server.count_threads(metadata=marker) == 1
 
 
 def test_conflict_with_supersteps_leaves_the_existing_state_alone(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
     sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id=GRAPH_ID, supersteps=[HI])
@@ -183,14 +183,14 @@ def test_conflict_with_supersteps_leaves_the_existing_state_alone(
         sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id=GRAPH_ID, supersteps=[THERE])
 
     assert caught.value.thread_id == thread_id
-    assert agent_server.get_state(thread_id)["values"] == {"messages": ["hi"], "count": 1}
+    assert dev_server.get_state(thread_id)["values"] == {"messages": ["hi"], "count": 1}
 
 
 # -- same thread_id with if_exists="do_nothing" -> 200, the existing thread unchanged -----------
 
 
 def test_do_nothing_returns_the_existing_thread_unchanged(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
     first = sdk.create_thread(thread_id=thread_id, metadata={"v": 1, **marker})
@@ -199,21 +199,21 @@ def test_do_nothing_returns_the_existing_thread_unchanged(
 
     assert again == first  # same id, same metadata (v stays 1), same timestamps
     assert again.metadata.to_dict() == {"v": 1, **marker}
-    on_server = agent_server.get_thread(thread_id)
+    on_server = dev_server.get_thread(thread_id)
     assert on_server is not None
     assert on_server["metadata"] == {"v": 1, **marker}
-    assert agent_server.count_threads(metadata=marker) == 1
+    assert dev_server.count_threads(metadata=marker) == 1
 
 
 def test_do_nothing_with_a_new_thread_id_creates_it(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
 
     thread = sdk.create_thread(thread_id=thread_id, metadata=marker, if_exists="do_nothing")
 
     assert thread.thread_id == thread_id
-    assert agent_server.get_thread(thread_id) is not None
+    assert dev_server.get_thread(thread_id) is not None
 
 
 # -- what the server rejects with 422 -> UnprocessableEntityError with its detail ---------------
@@ -245,7 +245,7 @@ SERVER_REJECTS = [
 
 @pytest.mark.parametrize(("rewrite", "server_says"), SERVER_REJECTS)
 def test_a_body_the_server_rejects_raises_unprocessable_entity_with_its_detail(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str], rewrite: Any, server_says: str
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str], rewrite: Any, server_says: str
 ) -> None:
     wire = sdk.intercepted(rewrite)
     thread_id = uuid.uuid4()
@@ -259,7 +259,7 @@ def test_a_body_the_server_rejects_raises_unprocessable_entity_with_its_detail(
     assert server_says in error.detail
     # Verbatim: the same body sent with plain HTTP gets the same detail.
     [sent] = wire.sent  # one attempt: 422 is never retried
-    raw = agent_server.post_threads_raw(sent)
+    raw = dev_server.post_threads_raw(sent)
     assert raw.status_code == 422
     assert error.detail == raw.json()["detail"]
     assert error.body == raw.json()
@@ -268,8 +268,8 @@ def test_a_body_the_server_rejects_raises_unprocessable_entity_with_its_detail(
     assert server_says in str(error)
     assert "\n" not in str(error)
     # Nothing was created.
-    assert agent_server.get_thread(thread_id) is None
-    assert agent_server.count_threads(metadata=marker) == 0
+    assert dev_server.get_thread(thread_id) is None
+    assert dev_server.count_threads(metadata=marker) == 0
 
 
 # -- supersteps the server cannot apply: 201 (no / unknown graph) or 400 (unknown node) -----------
@@ -284,7 +284,7 @@ def test_a_body_the_server_rejects_raises_unprocessable_entity_with_its_detail(
     ],
 )
 def test_supersteps_the_server_cannot_apply_raise_superstepserror_201_and_the_thread_exists(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str], graph_id: str | None, server_says: str
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str], graph_id: str | None, server_says: str
 ) -> None:
     with pytest.raises(SuperstepsError) as caught:
         sdk.create_thread(metadata=marker, graph_id=graph_id, supersteps=[HI])
@@ -298,12 +298,12 @@ def test_supersteps_the_server_cannot_apply_raise_superstepserror_201_and_the_th
     assert error.thread_created is True
     assert str(error.thread_id) in str(error)
 
-    on_server = agent_server.get_thread(error.thread_id)
+    on_server = dev_server.get_thread(error.thread_id)
     assert on_server is not None
     assert on_server["values"] is None
     assert on_server["status"] == "idle"
     assert on_server["metadata"] == {**marker, **({"graph_id": graph_id} if graph_id else {})}
-    assert agent_server.count_threads(metadata=marker) == 1
+    assert dev_server.count_threads(metadata=marker) == 1
 
 
 @pytest.mark.parametrize(
@@ -322,7 +322,7 @@ def test_supersteps_the_server_cannot_apply_raise_superstepserror_201_and_the_th
 )
 def test_supersteps_naming_what_the_graph_lacks_raise_superstepserror_400_and_the_thread_exists(
     sdk: SDK,
-    agent_server: AgentServer,
+    dev_server: AgentServer,
     marker: dict[str, str],
     supersteps: list[dict[str, Any]],
     server_says: str,
@@ -337,14 +337,14 @@ def test_supersteps_naming_what_the_graph_lacks_raise_superstepserror_400_and_th
     assert error.detail == server_says  # the 400 detail does not name the thread ...
     assert error.thread_id == thread_id  # ... but the error does
     assert error.thread_created is True
-    on_server = agent_server.get_thread(thread_id)
+    on_server = dev_server.get_thread(thread_id)
     assert on_server is not None
     assert on_server["values"] is None
     assert on_server["metadata"] == {**marker, "graph_id": GRAPH_ID}
 
 
 def test_when_a_later_superstep_fails_the_earlier_ones_stay_applied(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     # The server applies supersteps one by one and stops at the failing one (OBSERVED.md, item 9):
     # "thread created, supersteps failed" can still mean "some state was set".
@@ -355,7 +355,7 @@ def test_when_a_later_superstep_fails_the_earlier_ones_stay_applied(
         sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id=GRAPH_ID, supersteps=[HI, bad])
 
     assert caught.value.status_code == 400
-    assert agent_server.get_state(thread_id)["values"] == {"messages": ["hi"], "count": 1}
+    assert dev_server.get_state(thread_id)["values"] == {"messages": ["hi"], "count": 1}
 
 
 # -- thread_id in upper case / without dashes -> accepted, returned lower-case dashed -------------
@@ -371,7 +371,7 @@ UUID_SPELLINGS = [
 
 @pytest.mark.parametrize("spell", UUID_SPELLINGS)
 def test_any_uuid_spelling_is_accepted_and_the_thread_id_comes_back_lower_case_dashed(
-    sdk: SDK, agent_server: AgentServer, spell: Any
+    sdk: SDK, dev_server: AgentServer, spell: Any
 ) -> None:
     thread_id = uuid.uuid4()
     wire = sdk.intercepted()
@@ -380,12 +380,12 @@ def test_any_uuid_spelling_is_accepted_and_the_thread_id_comes_back_lower_case_d
 
     assert wire.sent[0]["thread_id"] == str(thread_id)  # the SDK sends the canonical form
     assert thread.thread_id == thread_id
-    assert agent_server.get_thread(thread_id) is not None
+    assert dev_server.get_thread(thread_id) is not None
 
 
 @pytest.mark.parametrize("spell", UUID_SPELLINGS)
 def test_the_server_itself_answers_other_uuid_spellings_in_lower_case_dashed_form(
-    sdk: SDK, agent_server: AgentServer, spell: Any
+    sdk: SDK, dev_server: AgentServer, spell: Any
 ) -> None:
     thread_id = uuid.uuid4()
     wire = sdk.intercepted(rewrite=lambda body: {**body, "thread_id": spell(body["thread_id"])})
@@ -395,7 +395,7 @@ def test_the_server_itself_answers_other_uuid_spellings_in_lower_case_dashed_for
     assert wire.sent[0]["thread_id"] == spell(str(thread_id))
     assert thread.thread_id == thread_id
     assert thread.to_dict()["thread_id"] == str(thread_id)
-    on_server = agent_server.get_thread(thread_id)
+    on_server = dev_server.get_thread(thread_id)
     assert on_server is not None
     assert on_server["thread_id"] == str(thread_id)
 
@@ -415,7 +415,7 @@ def test_the_server_itself_answers_other_uuid_spellings_in_lower_case_dashed_for
     ],
 )
 def test_ttl_is_sent_as_an_object_and_accepted(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str], ttl: Any, on_the_wire: dict[str, Any]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str], ttl: Any, on_the_wire: dict[str, Any]
 ) -> None:
     wire = sdk.intercepted()
 
@@ -424,14 +424,14 @@ def test_ttl_is_sent_as_an_object_and_accepted(
     assert wire.sent[0]["ttl"] == on_the_wire
     assert thread.metadata.to_dict() == marker
     assert "ttl" not in thread.to_dict()  # not echoed by this server
-    assert agent_server.get_thread(thread.thread_id, include_ttl=True) is not None
+    assert dev_server.get_thread(thread.thread_id, include_ttl=True) is not None
 
 
 # -- no thread_id -> a UUID version 7, and exactly one thread ------------------------------------
 
 
 def test_without_thread_id_the_thread_gets_a_uuid7_and_exactly_one_thread_is_created(
-    sdk: SDK, agent_server: AgentServer, marker: dict[str, str]
+    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     before = datetime.datetime.now(datetime.UTC)
 
@@ -441,13 +441,13 @@ def test_without_thread_id_the_thread_gets_a_uuid7_and_exactly_one_thread_is_cre
     # A v7 id starts with its Unix time in milliseconds.
     id_time = datetime.datetime.fromtimestamp((thread.thread_id.int >> 80) / 1000, datetime.UTC)
     assert before - datetime.timedelta(seconds=1) <= id_time <= thread.created_at + datetime.timedelta(seconds=1)
-    found = agent_server.search_threads(metadata=marker)
+    found = dev_server.search_threads(metadata=marker)
     assert [t["thread_id"] for t in found] == [str(thread.thread_id)]
 
 
-def test_calls_without_thread_id_get_distinct_ids(sdk: SDK, agent_server: AgentServer, marker: dict[str, str]) -> None:
+def test_calls_without_thread_id_get_distinct_ids(sdk: SDK, dev_server: AgentServer, marker: dict[str, str]) -> None:
     threads = [sdk.create_thread(metadata=marker) for _ in range(5)]
 
     ids = {thread.thread_id for thread in threads}
     assert len(ids) == 5
-    assert {uuid.UUID(t["thread_id"]) for t in agent_server.search_threads(metadata=marker)} == ids
+    assert {uuid.UUID(t["thread_id"]) for t in dev_server.search_threads(metadata=marker)} == ids

@@ -43,8 +43,8 @@ def run_child(client: ThreadsClient, write_end: int) -> None:
         os._exit(status)
 
 
-def test_forked_children_never_reuse_the_parents_connections(agent_server: AgentServer) -> None:
-    client = ThreadsClient(agent_server.base_url, api_key=None, max_retries=0)
+def test_forked_children_never_reuse_the_parents_connections(dev_server: AgentServer) -> None:
+    client = ThreadsClient(dev_server.base_url, api_key=None, max_retries=0)
     warm = calls_with_fresh_ids(client, 64)  # the pool now holds several keep-alive connections
     assert warm["failures"] == []
     children: list[tuple[int, int]] = []
@@ -71,10 +71,10 @@ def test_forked_children_never_reuse_the_parents_connections(agent_server: Agent
         assert report["ok"] == THREADS * CALLS_PER_THREAD
 
 
-def test_one_async_client_serves_successive_asyncio_runs(agent_server: AgentServer) -> None:
-    client = AsyncThreadsClient(agent_server.base_url, api_key=None, max_retries=0)
+def test_one_async_client_serves_successive_asyncio_runs(dev_server: AgentServer) -> None:
+    client = AsyncThreadsClient(dev_server.base_url, api_key=None, max_retries=0)
     first = asyncio.run(client.create_thread())
     second = asyncio.run(client.create_thread())  # the first loop, and its connections, are gone
     asyncio.run(client.aclose())
     assert first.thread_id != second.thread_id
-    assert agent_server.get_thread(second.thread_id) is not None
+    assert dev_server.get_thread(second.thread_id) is not None

@@ -1,7 +1,7 @@
 """The fake against the real thing: the same raw requests to FakeAgentServer and to ``langgraph dev``.
 
 Each case is a short script of HTTP requests, sent as they are (plain httpx2, no SDK) to
-the real ``dev`` server of the test session (``agent_server``) and to a FakeAgentServer
+the real ``dev`` server of the test session (``dev_server``) and to a FakeAgentServer
 served on loopback, and every answer must agree: status, content type, the headers that
 carry meaning (``allow``, ``location``, the pagination headers) and the body, byte for
 byte once ids and timestamps that each side made up are replaced by placeholders (in
@@ -448,9 +448,9 @@ def fake_url() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_fake_answers_as_the_dev_server(case: str, agent_server: AgentServer, fake_url: str) -> None:
+def test_the_fake_answers_as_the_dev_server(case: str, dev_server: AgentServer, fake_url: str) -> None:
     ids: dict[str, uuid.UUID] = {}
-    real, fake = Side(agent_server.base_url, ids), Side(fake_url, ids)
+    real, fake = Side(dev_server.base_url, ids), Side(fake_url, ids)
     try:
         for number, req in enumerate(CASES[case]):
             said, answered = real.seen(real.send(req)), fake.seen(fake.send(req))

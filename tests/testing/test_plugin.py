@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from langsmith_threads_client.testing import pytest_plugin
 
 HINT = "the agent_server fixture needs the Agent Server: pip install 'langgraph-cli[inmem]'"
 
@@ -28,3 +31,25 @@ def test_without_langgraph_the_agent_server_fixture_says_what_to_install_once(tm
     assert ran.stdout.count(HINT) == 1, ran.stdout  # the error's own line; the summary cuts it short
     assert "another exception occurred" not in ran.stdout
     assert "Traceback" not in ran.stdout
+
+
+def _fixtures_defined_in(path: Path) -> set[str]:
+    """Names of the functions decorated with pytest.fixture (or pytest.fixture(...)) in a file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if ast.unparse(target) in ("pytest.fixture", "fixture"):
+                    found.add(node.name)
+    return found
+
+
+def test_no_fixture_of_this_projects_tests_is_named_like_a_public_one() -> None:
+    # A test fixture with a public fixture's name shadows it in this project's own tests, so a
+    # test reading "agent_server" would get another type than users get.
+    public = set(pytest_plugin.__all__)
+    assert public == {name for name in dir(pytest_plugin) if name in _fixtures_defined_in(Path(pytest_plugin.__file__))}
+    tests = Path(__file__).resolve().parents[1]
+    clashes = {str(path.relative_to(tests)): _fixtures_defined_in(path) & public for path in tests.rglob("*.py")}
+    assert {path: sorted(names) for path, names in clashes.items() if names} == {}
