@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import socket
+# The one implementation: the testing kit's, which starts its servers on such ports.
+from langsmith_threads_client.testing._process import find_free_port as free_port
 
 __all__ = ["closed_port", "free_port"]
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """Bind ``host:0``, read the port the kernel chose, close the socket."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 def closed_port() -> int:
