@@ -21,9 +21,9 @@ import pytest
 from langsmith_threads_client import APIConnectionError, APITimeoutError, Thread, ThreadsClient
 from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.conformance.observed import Behaviour
-from tests.faults.proxy import Fault, FaultProxy
 from tests.faults.support import create_once, new_marker
 from tests.support.kinds import CLIENT_KINDS, ClientKind
+from tests.support.proxy import Fault, FaultProxy
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"messages": ["hi"], "count": 1}}]}]
 APPLIED_ONCE = {"messages": ["hi"], "count": 1}

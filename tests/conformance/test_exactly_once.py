@@ -33,10 +33,10 @@ from langsmith_threads_client import (
 )
 from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.conformance.observed import Behaviour
-from tests.faults.proxy import Fault, FaultProxy
 from tests.faults.support import CallResult, create_once, new_marker, thread_metadata
 from tests.support.kinds import CLIENT_KINDS, ClientKind
 from tests.support.ports import closed_port
+from tests.support.proxy import Fault, FaultProxy
 
 F = Fault
 

@@ -36,9 +36,9 @@ from langsmith_threads_client import (
 )
 from scripts.agent_server.server import AgentServer
 from tests.conformance.observed import Behaviour
-from tests.faults.proxy import Fault, FaultProxy, ProxyStats
 from tests.faults.support import thread_metadata
 from tests.support.kinds import ClientKind
+from tests.support.proxy import Fault, FaultProxy, ProxyStats
 
 IN_FLIGHT = 64
 FAULT_RATE = 0.10

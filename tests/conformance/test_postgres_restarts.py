@@ -51,7 +51,7 @@ from langsmith_threads_client.testing._process import group_members
 from scripts.agent_server.server import AgentServer
 from tests.agent_server.pytest_plugin import ServerPool
 from tests.conformance.test_load import CLIENT_TIMEOUT, LOAD_FAULTS, PROXY_DELAY
-from tests.faults.proxy import FaultProxy
+from tests.support.proxy import FaultProxy
 
 # The errors the README's continuation finishes (APITimeoutError is an APIConnectionError).
 CONTINUABLE = (APIConnectionError, InternalServerError)

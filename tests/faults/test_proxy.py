@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 from scripts.agent_server.server import AgentServer
-from tests.faults.proxy import Fault, FaultProxy, Redirect
+from tests.support.proxy import Fault, FaultProxy, Redirect
 
 # fault -> (exception a plain httpx client raises, or the status it gets; does the server see it?)
 SYMPTOMS: dict[Fault, tuple[type[Exception] | int, bool]] = {

@@ -12,7 +12,7 @@ import pytest
 
 from langsmith_threads_client import AsyncThreadsClient, Thread
 from scripts.agent_server.server import AgentServer
-from tests.faults.proxy import Fault, FaultProxy
+from tests.support.proxy import Fault, FaultProxy
 
 RETRY_AFTER = 0.2
 
