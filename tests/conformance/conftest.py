@@ -8,7 +8,6 @@ answers; ``marker`` is metadata unique to the test, so a test counts its own thr
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Iterator
 
@@ -16,18 +15,18 @@ import pytest
 
 from scripts.agent_server.server import AgentServer
 from tests.conformance.observed import KINDS, Behaviour
-from tests.support.clients import SDK
+from tests.support.driver import Driver
 from tests.support.kinds import CLIENT_KINDS, ClientKind
 from tests.support.proxy import FaultProxy
 from tests.support.proxy_fixture import proxy_in_front_of
 
 
 @pytest.fixture(params=CLIENT_KINDS, ids=str)
-def sdk(request: pytest.FixtureRequest, server: AgentServer) -> Iterator[SDK]:
+def sdk(request: pytest.FixtureRequest, server: AgentServer) -> Iterator[Driver]:
     """The SDK against this kind's server; closed (connections released) after the test."""
     kind: ClientKind = request.param
-    with contextlib.ExitStack() as stack:
-        yield SDK(kind, server.base_url, stack)
+    with Driver(kind, server.base_url) as driver:
+        yield driver
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from langsmith_threads_client import (
 )
 from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.conformance.observed import Behaviour, Superstep
-from tests.faults.support import create_once, new_marker
+from tests.support.driver import create_once, new_marker
 from tests.support.kinds import CLIENT_KINDS, ClientKind
 from tests.support.proxy import Fault, FaultProxy
 

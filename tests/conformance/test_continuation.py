@@ -21,7 +21,7 @@ import pytest
 from langsmith_threads_client import APIConnectionError, APITimeoutError, Thread, ThreadsClient
 from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.conformance.observed import Behaviour
-from tests.faults.support import create_once, new_marker
+from tests.support.driver import create_once, new_marker
 from tests.support.kinds import CLIENT_KINDS, ClientKind
 from tests.support.proxy import Fault, FaultProxy
 

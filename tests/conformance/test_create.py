@@ -22,7 +22,7 @@ from langsmith_threads_client import (
 )
 from scripts.agent_server.server import AgentServer
 from tests.conformance.observed import Behaviour, Presence, Superstep
-from tests.support.clients import SDK
+from tests.support.driver import Driver
 from tests.support.graph import GRAPH_ID, HI
 
 HI_VALUES = HI["updates"][0]["values"]
@@ -44,7 +44,7 @@ def assert_values(thread: Thread, presence: Presence) -> None:
         assert thread.values.to_dict() == HI_VALUES
 
 
-def test_create_with_nothing_returns_a_typed_thread(sdk: SDK, server: AgentServer, behaviour: Behaviour) -> None:
+def test_create_with_nothing_returns_a_typed_thread(sdk: Driver, server: AgentServer, behaviour: Behaviour) -> None:
     thread = sdk.create_thread()
     assert isinstance(thread, Thread)
     assert thread.thread_id.version == 7  # the SDK's own id, so a retry cannot make a second thread
@@ -63,7 +63,7 @@ def test_the_server_assigns_ids_of_its_own_uuid_version(server: AgentServer, beh
 
 
 def test_metadata_is_stored_as_sent(
-    sdk: SDK, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
+    sdk: Driver, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
 ) -> None:
     sent = {"a": 1, "nested": {"b": [1, "x", None]}, **marker}
     thread = sdk.create_thread(metadata=sent)
@@ -73,7 +73,7 @@ def test_metadata_is_stored_as_sent(
     assert [t["thread_id"] for t in server.search_threads(marker)] == [str(thread.thread_id)]
 
 
-def test_the_callers_thread_id_is_kept(sdk: SDK, server: AgentServer) -> None:
+def test_the_callers_thread_id_is_kept(sdk: Driver, server: AgentServer) -> None:
     thread_id = uuid.uuid4()
     thread = sdk.create_thread(thread_id=str(thread_id).upper())
     assert thread.thread_id == thread_id
@@ -81,7 +81,7 @@ def test_the_callers_thread_id_is_kept(sdk: SDK, server: AgentServer) -> None:
 
 
 def test_the_same_id_twice_raises_conflict_with_the_servers_message(
-    sdk: SDK, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
+    sdk: Driver, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
     sdk.create_thread(thread_id=thread_id, metadata=marker)
@@ -99,7 +99,7 @@ def test_the_same_id_twice_raises_conflict_with_the_servers_message(
 
 
 def test_do_nothing_returns_the_existing_thread_unchanged(
-    sdk: SDK, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
+    sdk: Driver, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
     first = sdk.create_thread(thread_id=thread_id, metadata={"v": 1, **marker})
@@ -110,7 +110,9 @@ def test_do_nothing_returns_the_existing_thread_unchanged(
     assert server.count_threads(marker) == 1
 
 
-def test_supersteps_on_the_graph(sdk: SDK, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]) -> None:
+def test_supersteps_on_the_graph(
+    sdk: Driver, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
+) -> None:
     thread = sdk.create_thread(metadata=marker, graph_id=GRAPH_ID, supersteps=[HI])
     assert str(thread.status) == behaviour.applied_status
     assert_values(thread, behaviour.applied_values)
@@ -120,7 +122,7 @@ def test_supersteps_on_the_graph(sdk: SDK, server: AgentServer, behaviour: Behav
 
 
 def check_superstep_failure(
-    sdk: SDK, server: AgentServer, step: Superstep, marker: dict[str, str], **call: Any
+    sdk: Driver, server: AgentServer, step: Superstep, marker: dict[str, str], **call: Any
 ) -> None:
     thread_id = uuid.uuid4()
     if step.status is None:
@@ -144,19 +146,19 @@ def check_superstep_failure(
 
 
 def test_supersteps_without_a_graph(
-    sdk: SDK, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
+    sdk: Driver, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
 ) -> None:
     check_superstep_failure(sdk, server, behaviour.no_graph, marker, supersteps=[HI])
 
 
 def test_supersteps_naming_a_node_the_graph_lacks(
-    sdk: SDK, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
+    sdk: Driver, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
 ) -> None:
     check_superstep_failure(sdk, server, behaviour.unknown_node, marker, graph_id=GRAPH_ID, supersteps=[NO_SUCH_NODE])
 
 
 @pytest.mark.parametrize("ttl", [5, {"strategy": "delete", "ttl": 60}], ids=["minutes", "mapping"])
-def test_ttl_is_accepted_and_not_echoed(sdk: SDK, server: AgentServer, marker: dict[str, str], ttl: Any) -> None:
+def test_ttl_is_accepted_and_not_echoed(sdk: Driver, server: AgentServer, marker: dict[str, str], ttl: Any) -> None:
     thread = sdk.create_thread(metadata=marker, ttl=ttl)
     assert isinstance(thread.ttl, Unset)
     stored = server.get_thread(thread.thread_id, include_ttl=True)
@@ -164,7 +166,7 @@ def test_ttl_is_accepted_and_not_echoed(sdk: SDK, server: AgentServer, marker: d
 
 
 def test_extra_body_reaches_the_server_which_ignores_it(
-    sdk: SDK, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
+    sdk: Driver, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
 ) -> None:
     wire = sdk.intercepted()
     thread = wire.create_thread(metadata=marker, extra_body={"x_note": "hi"})
@@ -184,7 +186,7 @@ BAD_INPUT: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_is_refused_before_anything_is_sent(
-    sdk: SDK, server: AgentServer, marker: dict[str, str], case: str
+    sdk: Driver, server: AgentServer, marker: dict[str, str], case: str
 ) -> None:
     wire = sdk.intercepted()
     call = {"metadata": marker, **BAD_INPUT[case]}
@@ -207,7 +209,7 @@ def test_what_the_server_itself_does_with_what_the_sdk_refuses(server: AgentServ
 
 
 def test_a_422_carries_the_servers_message_whatever_its_shape(
-    sdk: SDK, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
+    sdk: Driver, server: AgentServer, behaviour: Behaviour, marker: dict[str, str]
 ) -> None:
     wire = sdk.intercepted(lambda body: {**body, "metadata": [1]})  # past the SDK's own check
     with pytest.raises(UnprocessableEntityError) as caught:

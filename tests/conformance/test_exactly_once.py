@@ -33,7 +33,7 @@ from langsmith_threads_client import (
 )
 from scripts.agent_server.server import GRAPH_ID, AgentServer
 from tests.conformance.observed import Behaviour
-from tests.faults.support import CallResult, create_once, new_marker, thread_metadata
+from tests.support.driver import CallResult, create_once, new_marker, thread_metadata
 from tests.support.kinds import CLIENT_KINDS, ClientKind
 from tests.support.ports import closed_port
 from tests.support.proxy import Fault, FaultProxy

@@ -36,7 +36,7 @@ from langsmith_threads_client import (
 )
 from scripts.agent_server.server import AgentServer
 from tests.conformance.observed import Behaviour
-from tests.faults.support import thread_metadata
+from tests.support.driver import thread_metadata
 from tests.support.kinds import ClientKind
 from tests.support.proxy import Fault, FaultProxy, ProxyStats
 

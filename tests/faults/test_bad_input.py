@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from langsmith_threads_client import AsyncThreadsClient, ThreadCreateTTL, ThreadsClient, ThreadSuperstepUpdate
 from langsmith_threads_client.types import ThreadCreateTTLStrategy
 from scripts.agent_server.server import AgentServer
-from tests.faults.support import create_once, thread_metadata
+from tests.support.driver import create_once, thread_metadata
 from tests.support.kinds import CLIENT_KINDS, ClientKind
 
 SETTINGS = settings(

@@ -30,7 +30,7 @@ from langsmith_threads_client import (
     ThreadsClient,
 )
 from scripts.agent_server.server import AgentServer
-from tests.faults.support import CallResult, create_once, new_marker, thread_metadata
+from tests.support.driver import CallResult, create_once, new_marker, thread_metadata
 from tests.support.kinds import CLIENT_KINDS, ClientKind
 from tests.support.proxy import Fault, FaultProxy, Redirect
 

@@ -1,29 +1,28 @@
 """Fixtures for the integration tests: the SDK against the real Agent Server.
 
 ``sdk`` runs each test three times, with ThreadsClient, AsyncThreadsClient and
-AsyncThreadsClient on DefaultAioHttpClient, behind one synchronous face (see ``tests/support/clients.py``),
+AsyncThreadsClient on DefaultAioHttpClient, behind one synchronous face (see ``tests/support/driver.py``),
 so every test reads once, like the contract, and proves it for both clients and both
 async transports. ``marker`` is metadata unique to the test.
 """
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from scripts.agent_server.server import AgentServer
-from tests.support.clients import SDK
+from tests.support.driver import Driver
 from tests.support.kinds import CLIENT_KINDS
 
 
 @pytest.fixture(params=CLIENT_KINDS, ids=str)
-def sdk(request: pytest.FixtureRequest, dev_server: AgentServer) -> Iterator[SDK]:
+def sdk(request: pytest.FixtureRequest, dev_server: AgentServer) -> Iterator[Driver]:
     """The SDK against the session's real Agent Server; closed (connections released) after the test."""
-    with contextlib.ExitStack() as stack:
-        yield SDK(request.param, dev_server.base_url, stack)
+    with Driver(request.param, dev_server.base_url) as driver:
+        yield driver
 
 
 @pytest.fixture

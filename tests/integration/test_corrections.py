@@ -20,7 +20,7 @@ import yaml
 from scripts.agent_server.kinds import KINDS
 from scripts.agent_server.server import AgentServer
 from scripts.agent_server.venvs import pinned_versions
-from tests.support.clients import SDK
+from tests.support.driver import Driver
 from tests.support.graph import GRAPH_ID, HI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,7 +98,7 @@ REJECTED_UPDATES = ["x", 5, True]
 
 @pytest.mark.parametrize("update", ACCEPTED_UPDATES, ids=repr)
 def test_command_update_is_an_object_a_list_or_null_as_the_server_validates(
-    sdk: SDK, dev_server: AgentServer, update: Any
+    sdk: Driver, dev_server: AgentServer, update: Any
 ) -> None:
     # goto is set: a command without one crashes this server (500) whatever its update.
     command = {"update": update, "goto": "step"}
@@ -109,7 +109,7 @@ def test_command_update_is_an_object_a_list_or_null_as_the_server_validates(
 
 @pytest.mark.parametrize("update", REJECTED_UPDATES, ids=repr)
 def test_command_update_the_server_rejects_the_sdk_rejects_before_sending(
-    sdk: SDK, dev_server: AgentServer, update: Any
+    sdk: Driver, dev_server: AgentServer, update: Any
 ) -> None:
     command = {"update": update, "goto": "step"}
     assert server_rejects(dev_server, with_command(command))
@@ -123,7 +123,7 @@ ANY_JSON = ["x", 5, 2.5, True, None, [1, "two"], {"a": 1}]
 
 
 @pytest.mark.parametrize("value", ANY_JSON, ids=repr)
-def test_command_resume_and_send_input_take_any_json_value(sdk: SDK, dev_server: AgentServer, value: Any) -> None:
+def test_command_resume_and_send_input_take_any_json_value(sdk: Driver, dev_server: AgentServer, value: Any) -> None:
     for command in ({"resume": value, "goto": "step"}, {"goto": {"node": "step", "input": value}}):
         assert not server_rejects(dev_server, with_command(command))
         wire = sdk.intercepted(None)
@@ -140,7 +140,7 @@ SEND = {"node": "step", "input": {}}
     ["step", ["step", "start"], SEND, [SEND, {"node": "step", "input": 1}]],
     ids=["str", "strs", "send", "sends"],
 )
-def test_goto_takes_a_name_a_send_or_a_list_of_one_kind(sdk: SDK, dev_server: AgentServer, goto: Any) -> None:
+def test_goto_takes_a_name_a_send_or_a_list_of_one_kind(sdk: Driver, dev_server: AgentServer, goto: Any) -> None:
     command = {"goto": goto}
     assert not server_rejects(dev_server, with_command(command))
     wire = sdk.intercepted(None)
@@ -153,7 +153,7 @@ def test_goto_takes_a_name_a_send_or_a_list_of_one_kind(sdk: SDK, dev_server: Ag
     ("goto", "error"), [(["step", SEND], ValueError), (5, TypeError), ([5], TypeError)], ids=["mixed", "int", "ints"]
 )
 def test_goto_the_server_rejects_the_sdk_rejects_before_sending(
-    sdk: SDK, dev_server: AgentServer, goto: Any, error: type[Exception]
+    sdk: Driver, dev_server: AgentServer, goto: Any, error: type[Exception]
 ) -> None:
     command = {"goto": goto}
     assert server_rejects(dev_server, with_command(command))
@@ -164,7 +164,7 @@ def test_goto_the_server_rejects_the_sdk_rejects_before_sending(
 
 
 def test_extra_body_sends_a_field_the_sdk_does_not_know_and_this_server_ignores_it(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     # A field newer than the SDK goes out as it is; this server (no additionalProperties: false
     # on ThreadCreate) accepts the body and ignores a field it does not know: 200, not stored.
@@ -180,12 +180,12 @@ def test_extra_body_sends_a_field_the_sdk_does_not_know_and_this_server_ignores_
     assert stored["metadata"] == marker
 
 
-def test_extra_body_cannot_override_a_field_the_sdk_sends(sdk: SDK) -> None:
+def test_extra_body_cannot_override_a_field_the_sdk_sends(sdk: Driver) -> None:
     with pytest.raises(ValueError, match=r"extra_body\['if_exists'\].*if_exists="):
         sdk.create_thread(extra_body={"if_exists": "do_nothing"})
 
 
-def test_a_command_the_sdk_sends_reaches_the_graph(sdk: SDK, dev_server: AgentServer) -> None:
+def test_a_command_the_sdk_sends_reaches_the_graph(sdk: Driver, dev_server: AgentServer) -> None:
     # A command end to end: the update is applied and goto runs the node it names.
     thread = sdk.create_thread(
         graph_id=GRAPH_ID,

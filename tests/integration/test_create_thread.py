@@ -28,7 +28,7 @@ from langsmith_threads_client import (
     UnprocessableEntityError,
 )
 from scripts.agent_server.server import AgentServer
-from tests.support.clients import SDK
+from tests.support.driver import Driver
 from tests.support.graph import GRAPH_ID, HI
 
 THERE = {"updates": [{"values": {"messages": ["there"], "count": 2}, "as_node": "step"}]}
@@ -48,7 +48,7 @@ def assert_utc_with_server_precision(value: datetime.datetime, server_text: str)
 
 
 def test_plain_thread_has_null_values_no_interrupts_and_utc_microsecond_datetimes(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread = sdk.create_thread(metadata={"a": 1, **marker})
 
@@ -65,7 +65,7 @@ def test_plain_thread_has_null_values_no_interrupts_and_utc_microsecond_datetime
     assert thread.to_dict() == on_server  # the parsed Thread is exactly what the server holds
 
 
-def test_literal_empty_body_gets_a_server_assigned_uuid7(sdk: SDK, dev_server: AgentServer) -> None:
+def test_literal_empty_body_gets_a_server_assigned_uuid7(sdk: Driver, dev_server: AgentServer) -> None:
     # The SDK always sends its own thread_id; strip the body to `{}` to see the server's own answer.
     # That answer names a thread the request did not, so the SDK refuses it as the call's thread.
     wire = sdk.intercepted(rewrite=lambda body: {})
@@ -86,7 +86,7 @@ def test_literal_empty_body_gets_a_server_assigned_uuid7(sdk: SDK, dev_server: A
 
 
 def test_metadata_and_graph_id_are_stored_on_the_server(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     metadata = {"user": "Zoë ✓", "tags": ["x", "y"], "nested": {"n": 1.5, "ok": True, "none": None}, **marker}
 
@@ -104,7 +104,7 @@ def test_metadata_and_graph_id_are_stored_on_the_server(
 
 
 def test_one_superstep_sets_values_and_leaves_the_thread_interrupted(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread = sdk.create_thread(metadata=marker, graph_id=GRAPH_ID, supersteps=[HI])
 
@@ -122,7 +122,7 @@ def test_one_superstep_sets_values_and_leaves_the_thread_interrupted(
     assert thread.to_dict() == dev_server.get_thread(thread.thread_id)
 
 
-def test_two_supersteps_run_the_graph_to_its_end(sdk: SDK, dev_server: AgentServer, marker: dict[str, str]) -> None:
+def test_two_supersteps_run_the_graph_to_its_end(sdk: Driver, dev_server: AgentServer, marker: dict[str, str]) -> None:
     thread = sdk.create_thread(metadata=marker, graph_id=GRAPH_ID, supersteps=[HI, THERE])
 
     assert thread.values  # neither None nor UNSET
@@ -135,7 +135,7 @@ def test_two_supersteps_run_the_graph_to_its_end(sdk: SDK, dev_server: AgentServ
 
 
 def test_supersteps_without_a_thread_id_create_exactly_one_thread(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     wire = sdk.intercepted()
 
@@ -153,7 +153,7 @@ def test_supersteps_without_a_thread_id_create_exactly_one_thread(
 
 
 def test_same_thread_id_twice_raises_conflict_with_the_servers_detail(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
     sdk.create_thread(thread_id=thread_id, metadata=marker)
@@ -174,7 +174,7 @@ def test_same_thread_id_twice_raises_conflict_with_the_servers_detail(
 
 
 def test_conflict_with_supersteps_leaves_the_existing_state_alone(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
     sdk.create_thread(thread_id=thread_id, metadata=marker, graph_id=GRAPH_ID, supersteps=[HI])
@@ -190,7 +190,7 @@ def test_conflict_with_supersteps_leaves_the_existing_state_alone(
 
 
 def test_do_nothing_returns_the_existing_thread_unchanged(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
     first = sdk.create_thread(thread_id=thread_id, metadata={"v": 1, **marker})
@@ -206,7 +206,7 @@ def test_do_nothing_returns_the_existing_thread_unchanged(
 
 
 def test_do_nothing_with_a_new_thread_id_creates_it(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     thread_id = uuid.uuid4()
 
@@ -245,7 +245,7 @@ SERVER_REJECTS = [
 
 @pytest.mark.parametrize(("rewrite", "server_says"), SERVER_REJECTS)
 def test_a_body_the_server_rejects_raises_unprocessable_entity_with_its_detail(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str], rewrite: Any, server_says: str
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str], rewrite: Any, server_says: str
 ) -> None:
     wire = sdk.intercepted(rewrite)
     thread_id = uuid.uuid4()
@@ -284,7 +284,7 @@ def test_a_body_the_server_rejects_raises_unprocessable_entity_with_its_detail(
     ],
 )
 def test_supersteps_the_server_cannot_apply_raise_superstepserror_201_and_the_thread_exists(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str], graph_id: str | None, server_says: str
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str], graph_id: str | None, server_says: str
 ) -> None:
     with pytest.raises(SuperstepsError) as caught:
         sdk.create_thread(metadata=marker, graph_id=graph_id, supersteps=[HI])
@@ -321,7 +321,7 @@ def test_supersteps_the_server_cannot_apply_raise_superstepserror_201_and_the_th
     ],
 )
 def test_supersteps_naming_what_the_graph_lacks_raise_superstepserror_400_and_the_thread_exists(
-    sdk: SDK,
+    sdk: Driver,
     dev_server: AgentServer,
     marker: dict[str, str],
     supersteps: list[dict[str, Any]],
@@ -344,7 +344,7 @@ def test_supersteps_naming_what_the_graph_lacks_raise_superstepserror_400_and_th
 
 
 def test_when_a_later_superstep_fails_the_earlier_ones_stay_applied(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     # The server applies supersteps one by one and stops at the failing one (OBSERVED.md, item 9):
     # "thread created, supersteps failed" can still mean "some state was set".
@@ -371,7 +371,7 @@ UUID_SPELLINGS = [
 
 @pytest.mark.parametrize("spell", UUID_SPELLINGS)
 def test_any_uuid_spelling_is_accepted_and_the_thread_id_comes_back_lower_case_dashed(
-    sdk: SDK, dev_server: AgentServer, spell: Any
+    sdk: Driver, dev_server: AgentServer, spell: Any
 ) -> None:
     thread_id = uuid.uuid4()
     wire = sdk.intercepted()
@@ -385,7 +385,7 @@ def test_any_uuid_spelling_is_accepted_and_the_thread_id_comes_back_lower_case_d
 
 @pytest.mark.parametrize("spell", UUID_SPELLINGS)
 def test_the_server_itself_answers_other_uuid_spellings_in_lower_case_dashed_form(
-    sdk: SDK, dev_server: AgentServer, spell: Any
+    sdk: Driver, dev_server: AgentServer, spell: Any
 ) -> None:
     thread_id = uuid.uuid4()
     wire = sdk.intercepted(rewrite=lambda body: {**body, "thread_id": spell(body["thread_id"])})
@@ -415,7 +415,7 @@ def test_the_server_itself_answers_other_uuid_spellings_in_lower_case_dashed_for
     ],
 )
 def test_ttl_is_sent_as_an_object_and_accepted(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str], ttl: Any, on_the_wire: dict[str, Any]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str], ttl: Any, on_the_wire: dict[str, Any]
 ) -> None:
     wire = sdk.intercepted()
 
@@ -431,7 +431,7 @@ def test_ttl_is_sent_as_an_object_and_accepted(
 
 
 def test_without_thread_id_the_thread_gets_a_uuid7_and_exactly_one_thread_is_created(
-    sdk: SDK, dev_server: AgentServer, marker: dict[str, str]
+    sdk: Driver, dev_server: AgentServer, marker: dict[str, str]
 ) -> None:
     before = datetime.datetime.now(datetime.UTC)
 
@@ -445,7 +445,7 @@ def test_without_thread_id_the_thread_gets_a_uuid7_and_exactly_one_thread_is_cre
     assert [t["thread_id"] for t in found] == [str(thread.thread_id)]
 
 
-def test_calls_without_thread_id_get_distinct_ids(sdk: SDK, dev_server: AgentServer, marker: dict[str, str]) -> None:
+def test_calls_without_thread_id_get_distinct_ids(sdk: Driver, dev_server: AgentServer, marker: dict[str, str]) -> None:
     threads = [sdk.create_thread(metadata=marker) for _ in range(5)]
 
     ids = {thread.thread_id for thread in threads}

@@ -2,7 +2,7 @@
 
 ``fake`` is a FakeAgentServer with this project's test graph (``echo``: ``start`` ->
 ``step``); ``sdk`` / ``make_sdk(**client_kwargs)`` one of the SDK's public clients on it,
-the test running once per way of plugging it in (``clients.Plug``); ``raw`` plain httpx2
+the test running once per way of plugging it in (``plugs.Plug``); ``raw`` plain httpx2
 on the fake's transport, for requests the SDK would never send.
 """
 
@@ -15,8 +15,9 @@ import httpx2
 import pytest
 
 from langsmith_threads_client.testing import FakeAgentServer
+from tests.support.driver import Driver
 from tests.support.graph import GRAPH_ID, NODES
-from tests.testing.clients import FAKE_URL, SDK, MakeSDK, Plug
+from tests.testing.plugs import FAKE_URL, MakeDriver, Plug, plugged
 
 
 @pytest.fixture
@@ -31,18 +32,18 @@ def plug(request: pytest.FixtureRequest) -> Plug:
 
 
 @pytest.fixture
-def make_sdk(fake: FakeAgentServer, plug: Plug) -> Iterator[MakeSDK]:
+def make_sdk(fake: FakeAgentServer, plug: Plug) -> Iterator[MakeDriver]:
     """``make_sdk(**client_kwargs)``: the test's client kind on ``fake`` (closed, and any server stopped, after it)."""
     with contextlib.ExitStack() as stack:
 
-        def make(**client_kwargs: object) -> SDK:
-            return SDK(plug, fake, stack, **client_kwargs)
+        def make(**client_kwargs: object) -> Driver:
+            return plugged(plug, fake, stack, **client_kwargs)
 
         yield make
 
 
 @pytest.fixture
-def sdk(make_sdk: MakeSDK) -> SDK:
+def sdk(make_sdk: MakeDriver) -> Driver:
     return make_sdk()
 
 

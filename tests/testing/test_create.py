@@ -18,8 +18,8 @@ import pytest
 
 from langsmith_threads_client import ConflictError, SuperstepsError, ThreadStatus, Unset
 from langsmith_threads_client.testing import FakeAgentServer
+from tests.support.driver import Driver
 from tests.support.graph import GRAPH_ID, HI
-from tests.testing.clients import SDK
 
 THERE = {"updates": [{"values": {"messages": ["there"], "count": 2}, "as_node": "step"}]}
 NO_GRAPH_ID = (
@@ -31,7 +31,9 @@ MICROSECONDS_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00
 
 
 # ----------------------------------------------------------------------------- through the SDK
-def test_a_new_thread_is_a_typed_thread_with_the_eight_keys_of_the_dev_server(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_a_new_thread_is_a_typed_thread_with_the_eight_keys_of_the_dev_server(
+    sdk: Driver, fake: FakeAgentServer
+) -> None:
     thread = sdk.create_thread(metadata={"user": "u1"})
 
     assert thread.status == ThreadStatus.IDLE
@@ -48,14 +50,14 @@ def test_a_new_thread_is_a_typed_thread_with_the_eight_keys_of_the_dev_server(sd
     assert thread.thread_id.version == 7  # the SDK's own id
 
 
-def test_the_callers_id_is_kept_in_lower_case_dashed_form(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_the_callers_id_is_kept_in_lower_case_dashed_form(sdk: Driver, fake: FakeAgentServer) -> None:
     thread_id = uuid.uuid4()
     thread = sdk.create_thread(thread_id=str(thread_id).upper())
     assert thread.thread_id == thread_id
     assert [t["thread_id"] for t in fake.threads] == [str(thread_id)]
 
 
-def test_the_same_id_twice_raises_conflict_with_the_servers_words(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_the_same_id_twice_raises_conflict_with_the_servers_words(sdk: Driver, fake: FakeAgentServer) -> None:
     thread_id = uuid.uuid4()
     sdk.create_thread(thread_id=thread_id, metadata={"v": 1})
     with pytest.raises(ConflictError) as caught:
@@ -67,7 +69,7 @@ def test_the_same_id_twice_raises_conflict_with_the_servers_words(sdk: SDK, fake
     assert [t["metadata"] for t in fake.threads] == [{"v": 1}]
 
 
-def test_do_nothing_returns_the_existing_thread_unchanged(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_do_nothing_returns_the_existing_thread_unchanged(sdk: Driver, fake: FakeAgentServer) -> None:
     thread_id = uuid.uuid4()
     first = sdk.create_thread(thread_id=thread_id, metadata={"v": 1})
     again = sdk.create_thread(thread_id=thread_id, metadata={"v": 3}, if_exists="do_nothing")
@@ -75,7 +77,7 @@ def test_do_nothing_returns_the_existing_thread_unchanged(sdk: SDK, fake: FakeAg
     assert len(fake.threads) == 1
 
 
-def test_one_superstep_sets_values_and_leaves_the_next_node_pending(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_one_superstep_sets_values_and_leaves_the_next_node_pending(sdk: Driver, fake: FakeAgentServer) -> None:
     thread = sdk.create_thread(graph_id=GRAPH_ID, supersteps=[HI])
 
     assert thread.status == ThreadStatus.INTERRUPTED  # `step` would run next
@@ -92,7 +94,7 @@ def test_one_superstep_sets_values_and_leaves_the_next_node_pending(sdk: SDK, fa
     assert fake.thread(thread.thread_id) == thread.to_dict()
 
 
-def test_two_supersteps_run_the_graph_to_its_end_appending_lists(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_two_supersteps_run_the_graph_to_its_end_appending_lists(sdk: Driver, fake: FakeAgentServer) -> None:
     thread = sdk.create_thread(graph_id=GRAPH_ID, supersteps=[HI, THERE])
 
     assert thread.status == ThreadStatus.IDLE
@@ -103,7 +105,7 @@ def test_two_supersteps_run_the_graph_to_its_end_appending_lists(sdk: SDK, fake:
 
 
 def test_supersteps_without_a_graph_id_raise_superstepserror_201_and_keep_the_thread(
-    sdk: SDK, fake: FakeAgentServer
+    sdk: Driver, fake: FakeAgentServer
 ) -> None:
     thread_id = uuid.uuid4()
     with pytest.raises(SuperstepsError) as caught:
@@ -123,7 +125,7 @@ def test_supersteps_without_a_graph_id_raise_superstepserror_201_and_keep_the_th
     assert len(fake.threads) == 1
 
 
-def test_an_unknown_graph_is_a_201_naming_the_graphs_there_are(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_an_unknown_graph_is_a_201_naming_the_graphs_there_are(sdk: Driver, fake: FakeAgentServer) -> None:
     with pytest.raises(SuperstepsError) as caught:
         sdk.create_thread(graph_id="nope", supersteps=[HI])
     assert caught.value.status_code == 201
@@ -133,7 +135,7 @@ def test_an_unknown_graph_is_a_201_naming_the_graphs_there_are(sdk: SDK, fake: F
 
 
 def test_a_node_the_graph_lacks_is_a_400_the_thread_kept_with_the_supersteps_before_it(
-    sdk: SDK, fake: FakeAgentServer
+    sdk: Driver, fake: FakeAgentServer
 ) -> None:
     thread_id = uuid.uuid4()
     nosuch = {"updates": [{"values": {"count": 5}, "as_node": "nosuch"}]}
@@ -149,14 +151,14 @@ def test_a_node_the_graph_lacks_is_a_400_the_thread_kept_with_the_supersteps_bef
     assert state is not None and state["values"] == {"messages": ["hi"], "count": 1}  # OBSERVED.md, disagreement 9
 
 
-def test_ttl_is_accepted_and_never_echoed(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_ttl_is_accepted_and_never_echoed(sdk: Driver, fake: FakeAgentServer) -> None:
     thread = sdk.create_thread(ttl={"strategy": "keep_latest", "ttl": 60})
     assert isinstance(thread.ttl, Unset)
     stored = fake.thread(thread.thread_id)
     assert stored is not None and "ttl" not in stored
 
 
-def test_a_field_the_server_does_not_know_is_ignored(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_a_field_the_server_does_not_know_is_ignored(sdk: Driver, fake: FakeAgentServer) -> None:
     thread = sdk.create_thread(metadata={"k": 1}, extra_body={"x_note": "hi"})
     assert "x_note" not in thread.to_dict()
     assert fake.requests[-1].body["x_note"] == "hi"  # it reached the fake

@@ -24,8 +24,9 @@ from langsmith_threads_client import (
     SuperstepsOutcomeUnknownError,
 )
 from langsmith_threads_client.testing import FakeAgentServer, FaultRecord
+from tests.support.driver import Driver
 from tests.support.graph import GRAPH_ID, HI
-from tests.testing.clients import FAKE_URL, SDK, MakeSDK
+from tests.testing.plugs import FAKE_URL, MakeDriver
 
 
 def posts(fake: FakeAgentServer) -> list[dict[str, Any]]:
@@ -33,7 +34,9 @@ def posts(fake: FakeAgentServer) -> list[dict[str, Any]]:
 
 
 # ----------------------------------------------------------------------------- through the SDK
-def test_a_503_with_retry_after_is_retried_at_once_and_stores_nothing_itself(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_a_503_with_retry_after_is_retried_at_once_and_stores_nothing_itself(
+    sdk: Driver, fake: FakeAgentServer
+) -> None:
     fake.fail_next(503, retry_after=0)
     thread = sdk.create_thread(metadata={"job": "a"})
 
@@ -44,7 +47,7 @@ def test_a_503_with_retry_after_is_retried_at_once_and_stores_nothing_itself(sdk
     assert fake.faults_pending == 0
 
 
-def test_failures_beyond_the_retries_raise_and_leave_nothing(make_sdk: MakeSDK, fake: FakeAgentServer) -> None:
+def test_failures_beyond_the_retries_raise_and_leave_nothing(make_sdk: MakeDriver, fake: FakeAgentServer) -> None:
     sdk = make_sdk(max_retries=2)
     fake.fail_next(500, times=3, retry_after=0)
     with pytest.raises(InternalServerError) as caught:
@@ -55,7 +58,7 @@ def test_failures_beyond_the_retries_raise_and_leave_nothing(make_sdk: MakeSDK, 
     assert fake.threads == []
 
 
-def test_a_failure_answers_the_body_it_is_given(make_sdk: MakeSDK, fake: FakeAgentServer) -> None:
+def test_a_failure_answers_the_body_it_is_given(make_sdk: MakeDriver, fake: FakeAgentServer) -> None:
     sdk = make_sdk(max_retries=0)
     fake.fail_next(429, body="slow down")
     with pytest.raises(RateLimitError) as caught:
@@ -68,14 +71,14 @@ def test_a_failure_answers_the_body_it_is_given(make_sdk: MakeSDK, fake: FakeAge
     assert unavailable.value.detail == "maintenance"
 
 
-def test_a_reset_before_storing_is_retried_and_makes_one_thread(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_a_reset_before_storing_is_retried_and_makes_one_thread(sdk: Driver, fake: FakeAgentServer) -> None:
     fake.reset_next()
     thread = sdk.create_thread(metadata={"job": "b"})
     assert fake.faults_applied == [FaultRecord("reset", False, str(thread.thread_id))]
     assert [t["thread_id"] for t in fake.threads] == [str(thread.thread_id)]
 
 
-def test_a_reset_after_storing_is_retried_and_gets_the_same_thread_back(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_a_reset_after_storing_is_retried_and_gets_the_same_thread_back(sdk: Driver, fake: FakeAgentServer) -> None:
     fake.reset_next(after_store=True)
     thread = sdk.create_thread(metadata={"job": "c"})
     assert fake.faults_applied == [FaultRecord("reset", True, str(thread.thread_id))]
@@ -83,7 +86,7 @@ def test_a_reset_after_storing_is_retried_and_gets_the_same_thread_back(sdk: SDK
     assert [body["if_exists"] for body in posts(fake)] == ["do_nothing", "do_nothing"]
 
 
-def test_exactly_once_across_a_lost_response(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_exactly_once_across_a_lost_response(sdk: Driver, fake: FakeAgentServer) -> None:
     fake.lose_next_response()
     thread = sdk.create_thread(metadata={"job": "d"})
 
@@ -93,7 +96,9 @@ def test_exactly_once_across_a_lost_response(sdk: SDK, fake: FakeAgentServer) ->
     assert fake.threads[0]["metadata"] == {"job": "d"}
 
 
-def test_exactly_once_with_supersteps_across_a_lost_response_applies_them_once(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_exactly_once_with_supersteps_across_a_lost_response_applies_them_once(
+    sdk: Driver, fake: FakeAgentServer
+) -> None:
     fake.lose_next_response()
     with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
         sdk.create_thread(graph_id=GRAPH_ID, supersteps=[HI])
@@ -111,7 +116,7 @@ def test_exactly_once_with_supersteps_across_a_lost_response_applies_them_once(s
 
 
 @pytest.mark.parametrize("status", [500, 502, 504])
-def test_fail_after_store_acts_then_answers_the_status(sdk: SDK, fake: FakeAgentServer, status: int) -> None:
+def test_fail_after_store_acts_then_answers_the_status(sdk: Driver, fake: FakeAgentServer, status: int) -> None:
     # A server that stores the thread and applies the supersteps, then answers an error.
     fake.fail_next(status, after_store=True)
     with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
@@ -124,14 +129,14 @@ def test_fail_after_store_acts_then_answers_the_status(sdk: SDK, fake: FakeAgent
     assert error.lost_failure.startswith(str(status))
 
 
-def test_fail_after_store_without_supersteps_is_the_calls_success(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_fail_after_store_without_supersteps_is_the_calls_success(sdk: Driver, fake: FakeAgentServer) -> None:
     fake.fail_next(500, after_store=True)
     thread = sdk.create_thread(metadata={"job": "a"})
     assert fake.faults_applied == [FaultRecord("fail", True, str(thread.thread_id))]
     assert [t["thread_id"] for t in fake.threads] == [str(thread.thread_id)]
 
 
-def test_a_non_list_written_over_a_list_fails_after_the_thread_is_stored(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_a_non_list_written_over_a_list_fails_after_the_thread_is_stored(sdk: Driver, fake: FakeAgentServer) -> None:
     # As the dev server does for the echo graph's `messages` (an operator.add reducer): a
     # plain-text 500, the thread kept with the supersteps before the failing one applied.
     steps = [
@@ -165,7 +170,7 @@ def test_list_channels_must_name_known_graphs() -> None:
 
 
 def test_a_lost_response_to_the_callers_own_id_with_raise_is_a_conflict_after_lost_response(
-    sdk: SDK, fake: FakeAgentServer
+    sdk: Driver, fake: FakeAgentServer
 ) -> None:
     thread_id = uuid.uuid4()
     fake.lose_next_response()
@@ -177,7 +182,7 @@ def test_a_lost_response_to_the_callers_own_id_with_raise_is_a_conflict_after_lo
 
 
 def test_a_delay_past_the_timeout_stores_the_thread_and_the_retry_gets_it(
-    make_sdk: MakeSDK, fake: FakeAgentServer
+    make_sdk: MakeDriver, fake: FakeAgentServer
 ) -> None:
     sdk = make_sdk(timeout=0.3)
     fake.delay_next(2.0)
@@ -189,7 +194,7 @@ def test_a_delay_past_the_timeout_stores_the_thread_and_the_retry_gets_it(
     assert [t["thread_id"] for t in fake.threads] == [str(thread.thread_id)]
 
 
-def test_a_delay_within_the_timeout_is_only_slow(sdk: SDK, fake: FakeAgentServer) -> None:
+def test_a_delay_within_the_timeout_is_only_slow(sdk: Driver, fake: FakeAgentServer) -> None:
     fake.delay_next(0.2)
     started = time.monotonic()
     sdk.create_thread()
@@ -198,7 +203,7 @@ def test_a_delay_within_the_timeout_is_only_slow(sdk: SDK, fake: FakeAgentServer
 
 
 def test_retries_running_out_on_lost_responses_leave_one_thread_to_finish(
-    make_sdk: MakeSDK, fake: FakeAgentServer
+    make_sdk: MakeDriver, fake: FakeAgentServer
 ) -> None:
     sdk = make_sdk(max_retries=1)
     fake.lose_next_response(times=2)
@@ -212,7 +217,7 @@ def test_retries_running_out_on_lost_responses_leave_one_thread_to_finish(
     assert len(fake.threads) == 1
 
 
-def test_faults_apply_in_order_one_per_request(make_sdk: MakeSDK, fake: FakeAgentServer) -> None:
+def test_faults_apply_in_order_one_per_request(make_sdk: MakeDriver, fake: FakeAgentServer) -> None:
     sdk = make_sdk(max_retries=3)
     fake.fail_next(503, retry_after=0)
     fake.lose_next_response()

@@ -17,7 +17,7 @@ import pytest
 from langsmith_threads_client.testing import FakeAgentServer, RecordedRequest
 from scripts.agent_server.inspector import ThreadInspector
 from tests.support.graph import HI
-from tests.testing.clients import FAKE_URL
+from tests.testing.plugs import FAKE_URL
 
 GRAPH = {"graph_id": "echo"}
 

@@ -19,7 +19,7 @@ from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, T
 from langsmith_threads_client.testing import FakeAgentServer, FakeTransport
 from tests.support.graph import GRAPH_ID, HI
 from tests.support.ports import free_port
-from tests.testing.clients import FAKE_URL
+from tests.testing.plugs import FAKE_URL
 
 
 def fake_threads_running(

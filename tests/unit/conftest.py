@@ -6,9 +6,10 @@ from typing import Any
 import httpx2
 import pytest
 
+from tests.support.driver import Driver
 from tests.support.kinds import ClientKind
-from tests.unit.drivers import BASE_URL, Driver
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import BASE_URL
 
 DriverFactory = Callable[..., Driver]
 
@@ -19,7 +20,9 @@ def make_client(request: pytest.FixtureRequest) -> Iterator[DriverFactory]:
     made: list[Driver] = []
 
     def make(**client_kwargs: Any) -> Driver:
-        driver = Driver(request.param, **client_kwargs)
+        # The mocks sit behind httpx2's transports (the api fixture), so no aiohttp kind here.
+        client_kwargs.setdefault("api_key", None)
+        driver = Driver(request.param, client_kwargs.pop("base_url", BASE_URL), record_sleeps=True, **client_kwargs)
         made.append(driver)
         return driver
 

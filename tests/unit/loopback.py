@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.unit.drivers import real_thread_body
+from tests.unit.mocks import real_thread_body
 
 __all__ = ["Conn", "Server", "loopback", "thread_for", "thread_response"]
 

@@ -23,8 +23,8 @@ from langsmith_threads_client import (
     Thread,
 )
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import in_turn, sent_json, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import in_turn, sent_json, thread_answer
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
 
@@ -55,7 +55,7 @@ def test_sdk_id_with_supersteps_never_returns_a_thread_it_only_fetched(
     # The lost attempt stored the thread; whether its supersteps ran is unknown to the SDK.
     api.post("/threads").mock(side_effect=in_turn(_failures()[failure], conflict(), thread_answer))
     with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
-        make_client().create(supersteps=SUPERSTEPS, graph_id="echo")
+        make_client().create_thread(supersteps=SUPERSTEPS, graph_id="echo")
     error = caught.value
     first, second, recovery = (sent_json(call.request) for call in api.calls)
     assert first == second and first["if_exists"] == "raise" and first["supersteps"]
@@ -71,7 +71,7 @@ def test_sdk_id_with_supersteps_never_returns_a_thread_it_only_fetched(
 def test_the_error_names_what_the_lost_attempt_met(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=in_turn(_failures()["500"], conflict(), thread_answer))
     with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
-        make_client().create(supersteps=SUPERSTEPS, graph_id="echo")
+        make_client().create_thread(supersteps=SUPERSTEPS, graph_id="echo")
     assert caught.value.lost_failure.startswith("500 Internal Server Error: TypeError: can only concatenate")
     assert caught.value.detail is not None and "can only concatenate" in caught.value.detail
     assert "500 Internal Server Error" in str(caught.value)
@@ -80,7 +80,7 @@ def test_the_error_names_what_the_lost_attempt_met(make_client: DriverFactory, a
 def test_the_error_pickles_and_copies_with_the_thread(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=in_turn(httpx2.ReadError("lost"), conflict(), thread_answer))
     with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
-        make_client(api_key="sk-secret-act-then-fail").create(supersteps=SUPERSTEPS, graph_id="echo")
+        make_client(api_key="sk-secret-act-then-fail").create_thread(supersteps=SUPERSTEPS, graph_id="echo")
     for twin in (pickle.loads(pickle.dumps(caught.value)), copy.copy(caught.value)):
         assert type(twin) is SuperstepsOutcomeUnknownError
         assert twin.thread == caught.value.thread and twin.thread_id == caught.value.thread_id
@@ -95,7 +95,7 @@ def test_a_recovery_fetch_that_is_itself_lost_still_ends_in_the_error(
         side_effect=in_turn(httpx2.ReadError("lost"), conflict(), httpx2.ReadError("lost again"), thread_answer)
     )
     with pytest.raises(SuperstepsOutcomeUnknownError):
-        make_client().create(supersteps=SUPERSTEPS, graph_id="echo")
+        make_client().create_thread(supersteps=SUPERSTEPS, graph_id="echo")
     assert api.calls.call_count == 4
 
 
@@ -105,7 +105,7 @@ def test_sdk_id_with_supersteps_returns_the_thread_when_the_retry_made_it(
 ) -> None:
     # The lost attempt made nothing (the server rolled it back): the retry applied them once.
     api.post("/threads").mock(side_effect=in_turn(_failures()[failure], thread_answer))
-    thread = make_client().create(supersteps=SUPERSTEPS, graph_id="echo")
+    thread = make_client().create_thread(supersteps=SUPERSTEPS, graph_id="echo")
     assert api.calls.call_count == 2
     assert [sent_json(call.request)["if_exists"] for call in api.calls] == ["raise", "raise"]
     assert str(thread.thread_id) == sent_json(api.calls.last.request)["thread_id"]
@@ -119,7 +119,7 @@ def test_without_supersteps_a_retry_that_meets_the_thread_is_the_calls_success(
     # Metadata and TTL are set at creation, so the thread the lost attempt made is the one asked for.
     api.post("/threads").mock(side_effect=in_turn(_failures()[failure], thread_answer))
     kwargs = {} if thread_id is None else {"thread_id": thread_id, "if_exists": "do_nothing"}
-    thread = make_client().create(metadata={"user": "u1"}, **kwargs)
+    thread = make_client().create_thread(metadata={"user": "u1"}, **kwargs)
     assert [sent_json(call.request)["if_exists"] for call in api.calls] == ["do_nothing", "do_nothing"]
     assert thread_id is None or thread.thread_id == thread_id
 
@@ -132,7 +132,7 @@ def test_caller_id_with_raise_and_supersteps_says_the_conflict_may_be_its_own(
     thread_id = uuid.uuid4()
     api.post("/threads").mock(side_effect=in_turn(_failures()[failure], conflict()))
     with pytest.raises(ConflictError) as caught:
-        make_client().create(thread_id=thread_id, supersteps=SUPERSTEPS, graph_id="echo")
+        make_client().create_thread(thread_id=thread_id, supersteps=SUPERSTEPS, graph_id="echo")
     assert caught.value.after_lost_response is True and caught.value.thread_id == thread_id
     assert api.calls.call_count == 2
 
@@ -145,6 +145,6 @@ def test_caller_id_with_do_nothing_and_supersteps_is_not_resent(
     api.post("/threads").mock(side_effect=in_turn(_failures()[failure], thread_answer))
     expected = InternalServerError if failure[0].isdigit() else APIConnectionError
     with pytest.raises(expected) as caught:
-        make_client().create(thread_id=thread_id, if_exists="do_nothing", supersteps=SUPERSTEPS, graph_id="echo")
+        make_client().create_thread(thread_id=thread_id, if_exists="do_nothing", supersteps=SUPERSTEPS, graph_id="echo")
     assert caught.value.thread_id == thread_id
     assert api.calls.call_count == 1

@@ -31,8 +31,8 @@ from langsmith_threads_client._exactly_once import plan_create
 from langsmith_threads_client._raw_response import RawResponse, SentResponse
 from langsmith_threads_client._response import thread_or_error
 from langsmith_threads_client._validation import check_create
-from tests.unit.drivers import real_thread_body
 from tests.unit.loopback import Conn, answer_each, loopback, thread_for
+from tests.unit.mocks import real_thread_body
 
 # --- httpx2's settings in aiohttp's terms -----------------------------------------------------
 

@@ -7,8 +7,8 @@ import httpx2
 import pytest
 
 from langsmith_threads_client import AsyncThreadsClient
-from tests.unit.drivers import BASE_URL, in_turn, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import BASE_URL, in_turn, thread_answer
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])

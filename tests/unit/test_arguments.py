@@ -18,7 +18,7 @@ import pytest
 
 from langsmith_threads_client import AsyncThreadsClient, ThreadsClient
 from langsmith_threads_client._arguments import CreateArgs
-from tests.unit.drivers import real_thread_body
+from tests.unit.mocks import real_thread_body
 
 THREAD_ID = uuid.uuid4()
 # A distinct value for each keyword, and where it must show in the request.

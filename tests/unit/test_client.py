@@ -11,8 +11,8 @@ import pytest
 
 from langsmith_threads_client import DEFAULT_BASE_URL, NOT_GIVEN, AsyncThreadsClient, ThreadsClient
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import BASE_URL, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import BASE_URL, thread_answer
 
 ENV_KEYS = ("LANGGRAPH_API_URL", "LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
 
@@ -46,7 +46,7 @@ def test_a_base_url_with_a_path_prefix_keeps_it(api: MockServer) -> None:
 def headers_sent(make_client: DriverFactory, api: MockServer, **kwargs: object) -> httpx2.Headers:
     api.post("/threads").mock(side_effect=thread_answer)
     per_call = kwargs.pop("call_headers", None)
-    make_client(**kwargs).create(headers=per_call)
+    make_client(**kwargs).create_thread(headers=per_call)
     return api.calls.last.request.headers
 
 
@@ -73,7 +73,7 @@ def test_the_api_key_falls_back_to_the_environment_in_order(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     api.post("/threads").mock(side_effect=thread_answer)
-    make_client(api_key=NOT_GIVEN).create()
+    make_client(api_key=NOT_GIVEN).create_thread()
     assert api.calls.last.request.headers["x-api-key"] == expected
 
 
@@ -99,18 +99,18 @@ def test_the_default_timeout_is_finite_and_a_per_call_timeout_wins(
 ) -> None:
     api.post("/threads").mock(side_effect=thread_answer)
     client = make_client()
-    client.create()
+    client.create_thread()
     default = api.calls.last.request.extensions["timeout"]
     assert all(isinstance(value, float) and 0 < value < 600 for value in default.values())
-    client.create(timeout=2.5)
+    client.create_thread(timeout=2.5)
     assert api.calls.last.request.extensions["timeout"] == httpx2.Timeout(2.5).as_dict()
-    client.create(timeout=httpx2.Timeout(1.0, connect=0.5))
+    client.create_thread(timeout=httpx2.Timeout(1.0, connect=0.5))
     assert api.calls.last.request.extensions["timeout"]["connect"] == 0.5
 
 
 def test_a_client_level_timeout_applies_to_every_call(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=thread_answer)
-    make_client(timeout=7).create()
+    make_client(timeout=7).create_thread()
     assert api.calls.last.request.extensions["timeout"] == httpx2.Timeout(7.0).as_dict()
 
 

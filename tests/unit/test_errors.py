@@ -24,9 +24,9 @@ from langsmith_threads_client import (
     Unset,
 )
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import real_thread_body, sent_json
 from tests.unit.error_cases import CASES, error_of
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import real_thread_body, sent_json
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
 
@@ -56,7 +56,7 @@ def test_each_status_raises_its_error_with_status_detail_and_body(
     api.post("/threads").respond(status, json=body)
     client = make_client(max_retries=0)
     with pytest.raises(error_class) as caught:
-        client.create(thread_id=uuid.uuid4())
+        client.create_thread(thread_id=uuid.uuid4())
     error = caught.value
     assert type(error) is error_class
     assert isinstance(error, ThreadsClientError)
@@ -75,7 +75,7 @@ def test_conflict_error_carries_the_thread_id_and_the_servers_detail(
     detail = f"Thread with ID {thread_id} already exists"
     api.post("/threads").respond(409, json={"detail": detail})
     with pytest.raises(ConflictError) as caught:
-        make_client().create(thread_id=thread_id)
+        make_client().create_thread(thread_id=thread_id)
     assert caught.value.thread_id == thread_id
     assert caught.value.detail == detail
     assert caught.value.after_lost_response is False
@@ -87,7 +87,7 @@ def test_201_with_an_error_detail_says_the_thread_was_created_and_carries_its_id
 ) -> None:
     api.post("/threads").respond(201, json={"detail": "Thread x was created, but there were problems updating"})
     with pytest.raises(SuperstepsError) as caught:
-        make_client().create(supersteps=SUPERSTEPS)
+        make_client().create_thread(supersteps=SUPERSTEPS)
     error = caught.value
     sent_id = uuid.UUID(sent_json(api.calls.last.request)["thread_id"])
     assert error.thread_id == sent_id
@@ -102,7 +102,7 @@ def test_400_for_supersteps_is_a_superstep_error_on_an_existing_thread(
     api.post("/threads").respond(400, json={"detail": "Node nope does not exist"})
     thread_id = uuid.uuid4()
     with pytest.raises(SuperstepsError) as caught:
-        make_client().create(thread_id=thread_id, supersteps=SUPERSTEPS)
+        make_client().create_thread(thread_id=thread_id, supersteps=SUPERSTEPS)
     assert caught.value.thread_id == thread_id
     assert caught.value.detail == "Node nope does not exist"
     assert api.calls.call_count == 1
@@ -112,7 +112,7 @@ def test_a_multi_line_detail_is_kept_whole_but_said_in_one_line(make_client: Dri
     detail = '[] is not of type "object"\n\nFailed validating "type" in schema["properties"]["metadata"]'
     api.post("/threads").respond(422, json={"detail": detail})
     with pytest.raises(UnprocessableEntityError) as caught:
-        make_client().create()
+        make_client().create_thread()
     assert caught.value.detail == detail
     assert "\n" not in str(caught.value)
     assert "Failed validating" in str(caught.value)
@@ -121,7 +121,7 @@ def test_a_multi_line_detail_is_kept_whole_but_said_in_one_line(make_client: Dri
 def test_an_error_without_a_json_body_keeps_the_text(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(502, text="upstream went away")
     with pytest.raises(InternalServerError) as caught:
-        make_client(max_retries=0).create()
+        make_client(max_retries=0).create_thread()
     assert caught.value.body == "upstream went away"
     assert caught.value.detail == "upstream went away"
     assert str(caught.value) == "502 Bad Gateway: upstream went away"
@@ -131,7 +131,7 @@ def test_an_html_error_page_is_said_as_its_text(make_client: DriverFactory, api:
     page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"
     api.post("/threads").respond(502, text=page, headers={"content-type": "text/html"})
     with pytest.raises(InternalServerError) as caught:
-        make_client(max_retries=0).create()
+        make_client(max_retries=0).create_thread()
     assert caught.value.body == page
     assert caught.value.detail == "502 Bad Gateway: nginx"
 
@@ -176,7 +176,7 @@ def test_the_servers_message_is_carried_whatever_the_bodys_shape(
     else:
         api.post("/threads").respond(status, json=body)
     with pytest.raises(APIStatusError) as caught:
-        make_client(max_retries=0).create(thread_id=uuid.uuid4())
+        make_client(max_retries=0).create_thread(thread_id=uuid.uuid4())
     assert caught.value.status_code == status
     assert caught.value.detail == said
     assert caught.value.body == body
@@ -200,7 +200,7 @@ def test_messages_stay_short_whatever_the_server_sends_and_the_body_stays_whole(
 ) -> None:
     api.post("/threads").mock(return_value=answer)
     with pytest.raises(APIStatusError) as caught:
-        make_client(max_retries=0).create()
+        make_client(max_retries=0).create_thread()
     assert len(str(caught.value)) <= 400, len(str(caught.value))
     assert "\n" not in str(caught.value)
     assert caught.value.detail is None or len(caught.value.detail) <= 1000
@@ -214,7 +214,7 @@ def test_a_thread_with_only_the_spec_required_fields_parses(make_client: DriverF
     body = {k: v for k, v in real_thread_body().items() if k in required}
     body["user_id"] = "anonymous"
     api.post("/threads").respond(200, json=body)
-    thread = make_client().create(thread_id=body["thread_id"])
+    thread = make_client().create_thread(thread_id=body["thread_id"])
     assert str(thread.thread_id) == body["thread_id"]
     assert not thread.values
     assert isinstance(thread.values, Unset)
@@ -240,7 +240,7 @@ def test_a_200_that_is_not_a_thread_raises_response_validation_error(
 ) -> None:
     api.post("/threads").mock(return_value=response)
     with pytest.raises(APIResponseValidationError) as caught:
-        make_client().create()
+        make_client().create_thread()
     assert caught.value.status_code == 200
     assert caught.value.response.content == response.content
     assert api.calls.call_count == 1, "a 200 is not retried"
@@ -249,14 +249,14 @@ def test_a_200_that_is_not_a_thread_raises_response_validation_error(
 def test_the_request_id_header_is_carried(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(404, json={"detail": "no"}, headers={"x-request-id": "req-123"})
     with pytest.raises(NotFoundError) as caught:
-        make_client().create()
+        make_client().create_thread()
     assert caught.value.request_id == "req-123"
 
 
 def test_a_real_server_body_parses_into_a_thread(make_client: DriverFactory, api: MockServer) -> None:
     body: dict[str, Any] = real_thread_body(status="paused", extra_key={"a": 1})
     api.post("/threads").respond(200, json=body)
-    thread = make_client().create(thread_id=body["thread_id"], metadata={"user": "u1"})
+    thread = make_client().create_thread(thread_id=body["thread_id"], metadata={"user": "u1"})
     assert str(thread.thread_id) == body["thread_id"]
     assert thread.values is None
     assert thread.status == "paused"
@@ -271,7 +271,7 @@ def test_a_200_naming_another_thread_is_a_response_validation_error(
     api.post("/threads").respond(200, json=real_thread_body(thread_id=str(other)))
     named = uuid.uuid4()
     with pytest.raises(APIResponseValidationError, match=f"thread {other}") as caught:
-        make_client().create(thread_id=named)
+        make_client().create_thread(thread_id=named)
     assert caught.value.status_code == 200
     assert caught.value.thread_id == named
     assert api.calls.call_count == 1

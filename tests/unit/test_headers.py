@@ -7,15 +7,15 @@ import pytest
 
 from langsmith_threads_client import NOT_GIVEN, ThreadsClient
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import BASE_URL, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import BASE_URL, thread_answer
 
 
 def sent_headers(
     make_client: DriverFactory, api: MockServer, call_headers: dict[str, str] | None = None, **client_kwargs: object
 ) -> list[tuple[str, str]]:
     api.post("/threads").mock(side_effect=thread_answer)
-    make_client(**client_kwargs).create(**({} if call_headers is None else {"headers": call_headers}))
+    make_client(**client_kwargs).create_thread(**({} if call_headers is None else {"headers": call_headers}))
     return [(name.lower(), value) for name, value in api.calls.last.request.headers.multi_items()]
 
 
@@ -63,7 +63,7 @@ def test_content_type_and_length_are_the_sdks_and_setting_them_is_refused(
         if where == "client":
             make_client(headers={name: "text/plain"})
         else:
-            make_client().create(headers={name: "text/plain"})
+            make_client().create_thread(headers={name: "text/plain"})
     assert route.call_count == 0
 
 

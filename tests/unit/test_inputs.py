@@ -14,8 +14,8 @@ import pytest
 
 from langsmith_threads_client import AsyncThreadsClient, ThreadsClient
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import BASE_URL, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import BASE_URL, thread_answer
 
 BIG = 10_000_000
 # A message may name the argument, the rule and a cut repr of the value: never the value whole.
@@ -42,7 +42,7 @@ def _refused(
     route = api.post("/threads").mock(side_effect=thread_answer)
     client = make_client()
     with pytest.raises(error) as caught:
-        client.create(**kwargs)
+        client.create_thread(**kwargs)
     message = str(caught.value)
     assert named in message
     assert len(message) <= MAX_MESSAGE, f"{len(message)} characters: {message[:300]}..."
@@ -63,8 +63,8 @@ def test_metadata_nested_deeper_than_the_limit_is_refused(
 
 def test_metadata_at_the_nesting_limit_is_sent(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=thread_answer)
-    make_client().create(metadata=_nested(100))
-    make_client().create(metadata={"a": _nested_list(99)})
+    make_client().create_thread(metadata=_nested(100))
+    make_client().create_thread(metadata={"a": _nested_list(99)})
 
 
 def test_superstep_values_nested_2000_deep_are_refused(make_client: DriverFactory, api: MockServer) -> None:
@@ -137,7 +137,7 @@ def test_header_values_with_inner_spaces_and_visible_ascii_are_sent(
 ) -> None:
     route = api.post("/threads").mock(side_effect=thread_answer)
     value = 'Bearer abc.DEF-123_~+/= "quoted"; q=0.5, !#$%&*^|`'
-    make_client(headers={"x-client": "a b\tc"}).create(headers={"authorization": value})
+    make_client(headers={"x-client": "a b\tc"}).create_thread(headers={"authorization": value})
     assert route.calls.last.request.headers["authorization"] == value
     assert route.calls.last.request.headers["x-client"] == "a b\tc"
 
@@ -177,7 +177,7 @@ def test_none_parts_and_positive_finite_numbers_are_accepted(
     make_client: DriverFactory, api: MockServer, timeout: float | httpx2.Timeout
 ) -> None:
     api.post("/threads").mock(side_effect=thread_answer)
-    make_client(timeout=timeout).create(timeout=timeout)
+    make_client(timeout=timeout).create_thread(timeout=timeout)
 
 
 # --- base_url, and the environment variable it falls back to

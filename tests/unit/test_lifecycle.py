@@ -10,8 +10,8 @@ import httpx2
 import pytest
 
 from langsmith_threads_client import AsyncThreadsClient, ThreadsClient
-from tests.unit.drivers import BASE_URL, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import BASE_URL, thread_answer
 
 
 def test_a_closed_client_says_it_is_closed(api: MockServer) -> None:

@@ -25,8 +25,8 @@ from langsmith_threads_client import (
     ThreadsClientError,
 )
 from langsmith_threads_client._generated.types import UNSET
-from tests.unit.drivers import real_thread_body
 from tests.unit.error_cases import CASES, KEY, error_of, raise_case
+from tests.unit.mocks import real_thread_body
 
 # What a caller reads from an error; each must come through a round trip unchanged.
 _FIELDS = (

@@ -10,8 +10,8 @@ import pytest
 from langsmith_threads_client import APIStatusError, AsyncThreadsClient, InternalServerError, ThreadsClient
 from langsmith_threads_client._logging import SensitiveHeadersFilter
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import BASE_URL, in_turn, real_thread_body, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import BASE_URL, in_turn, real_thread_body, thread_answer
 
 KEY = "lsv2_sk_0123456789abcdef-secret"
 
@@ -32,7 +32,7 @@ def test_the_key_is_in_no_log_record_nor_error(
     )
     caplog.set_level(logging.DEBUG)
     with pytest.raises(InternalServerError) as caught:
-        make_client(api_key=KEY, max_retries=1).create()
+        make_client(api_key=KEY, max_retries=1).create_thread()
     assert api.calls.last.request.headers["x-api-key"] == KEY, "the key was really in use"
     for record in caplog.records:
         assert KEY not in record.getMessage()
@@ -47,7 +47,7 @@ def test_one_debug_record_per_attempt_and_nothing_at_info_when_all_goes_well(
     body = real_thread_body()
     api.post("/threads").respond(200, json=body, headers={"x-request-id": "req-9"})
     caplog.set_level(logging.DEBUG, logger="langsmith_threads_client")
-    make_client().create(thread_id=body["thread_id"])
+    make_client().create_thread(thread_id=body["thread_id"])
     ours = [record for record in caplog.records if record.name == "langsmith_threads_client"]
     assert [record.levelno for record in ours] == [logging.DEBUG]
     message = ours[0].getMessage()
@@ -60,7 +60,7 @@ def test_a_retry_logs_each_attempt_and_the_wait(
 ) -> None:
     api.post("/threads").mock(side_effect=in_turn(httpx2.Response(503), thread_answer))
     caplog.set_level(logging.DEBUG, logger="langsmith_threads_client")
-    make_client().create()
+    make_client().create_thread()
     messages = [record.getMessage() for record in caplog.records if record.name == "langsmith_threads_client"]
     assert len(messages) == 3
     assert "503" in messages[0] and "attempt 1 of 3" in messages[0]
@@ -90,7 +90,7 @@ def test_a_redirect_to_another_origin_is_not_followed_and_gets_no_key(
     api.post("/threads").respond(307, headers={"location": "http://elsewhere.test/threads"})
     elsewhere = api.post("http://elsewhere.test/threads").mock(side_effect=thread_answer)
     with pytest.raises(APIStatusError) as caught:
-        make_client(api_key=KEY).create()
+        make_client(api_key=KEY).create_thread()
     assert caught.value.status_code == 307
     assert "not followed" in str(caught.value)
     assert elsewhere.call_count == 0
@@ -102,14 +102,14 @@ def test_a_redirect_to_another_scheme_or_port_is_another_origin(
     for location in ("https://threads.test/threads", "http://threads.test:8080/threads"):
         api.post("/threads").respond(308, headers={"location": location})
         with pytest.raises(APIStatusError):
-            make_client(api_key=KEY).create()
+            make_client(api_key=KEY).create_thread()
     assert api.calls.call_count == 2
 
 
 def test_a_same_origin_redirect_is_followed_with_the_key(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").respond(307, headers={"location": "/v2/threads"})
     moved = api.post("/v2/threads").mock(side_effect=thread_answer)
-    make_client(api_key=KEY).create()
+    make_client(api_key=KEY).create_thread()
     assert moved.call_count == 1
     assert moved.calls.last.request.headers["x-api-key"] == KEY
 

@@ -16,8 +16,8 @@ from langsmith_threads_client._exactly_once import plan_create
 from langsmith_threads_client._validation import SDK_FIELDS, check_create
 from langsmith_threads_client.types import ThreadCreateSuperstepsItem
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import sent_json, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import sent_json, thread_answer
 
 INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"thread_id": "not-a-uuid"}, ValueError, "thread_id"),
@@ -105,14 +105,14 @@ def test_bad_arguments_raise_naming_the_argument_and_send_nothing(
 ) -> None:
     route = api.post("/threads").mock(side_effect=thread_answer)
     with pytest.raises(error) as caught:
-        make_client().create(**arguments)
+        make_client().create_thread(**arguments)
     assert named in str(caught.value)
     assert route.call_count == 0
 
 
 def created_body(make_client: DriverFactory, api: MockServer, **arguments: Any) -> dict[str, Any]:
     api.post("/threads").mock(side_effect=thread_answer)
-    make_client().create(**arguments)
+    make_client().create_thread(**arguments)
     return sent_json(api.calls.last.request)
 
 
