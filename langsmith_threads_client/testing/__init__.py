@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from .._lazy import lazy_names
 
 if TYPE_CHECKING:
+    from ._exchange import FaultKind, FaultRecord, RecordedRequest
     from ._local_agent_server import (
         AgentServerError,
         AgentServerNotInstalled,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
         PortMovedError,
         ServerProcess,
     )
-    from ._server import FakeAgentServer, FaultKind, FaultRecord, RecordedRequest
+    from ._server import FakeAgentServer
     from ._transport import FakeTransport
 
 __all__ = [
@@ -58,7 +59,7 @@ __all__ = [
 
 # Imported on first use, so that the pytest plugin (a submodule) loads without the fake
 # and without httpx2: pytest loads the plugin in every session of a project that has the SDK.
-_HOMES = ("._server", "._transport", "._local_agent_server")
+_HOMES = ("._server", "._exchange", "._transport", "._local_agent_server")
 
 _getattr, _dir = lazy_names(__name__, __all__, _HOMES, globals())
 

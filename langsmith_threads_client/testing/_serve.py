@@ -12,12 +12,9 @@ import socket
 import struct
 import threading
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._server import _Incoming
-
-if TYPE_CHECKING:
-    from ._server import FakeAgentServer
+from ._exchange import Exchange, Incoming
 
 __all__ = ["Served"]
 
@@ -65,7 +62,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             after_scheme = target.partition("://")[2]
             target = "/" + after_scheme.partition("/")[2] if after_scheme else target
         host = self.headers.get("host") or "{}:{}".format(*self.server.server_address[:2])
-        incoming = _Incoming(self.command, target, list(self.headers.items()), content, f"http://{host}")
+        incoming = Incoming(self.command, target, list(self.headers.items()), content, f"http://{host}")
         outcome = self.server.fake._exchange(incoming)
         if outcome.delay and self.server.stopping.wait(outcome.delay):
             self.close_connection = True  # stopping: drop the connection rather than answer late
@@ -118,7 +115,7 @@ class _HTTPServer(http.server.HTTPServer):
 
     request_queue_size = 2048  # uvicorn's backlog; socketserver's 5 stalls clients that connect in bursts
 
-    def __init__(self, fake: FakeAgentServer, address: tuple[str, int], family: socket.AddressFamily) -> None:
+    def __init__(self, fake: Exchange, address: tuple[str, int], family: socket.AddressFamily) -> None:
         self.address_family = family
         self.fake = fake
         self.stopping = threading.Event()
@@ -162,7 +159,7 @@ class Served:
     Reusable: entering again after an exit starts a fresh server (a new port when port 0).
     """
 
-    def __init__(self, fake: FakeAgentServer, host: str, port: int) -> None:
+    def __init__(self, fake: Exchange, host: str, port: int) -> None:
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
             raise ValueError(f"port must be an integer from 0 to 65535, not {port!r}")
         self._fake = fake

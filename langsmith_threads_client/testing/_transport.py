@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import httpx2
 
-from ._server import _Answer, _Incoming, _Outcome
+from ._exchange import Answer, Incoming, Outcome
 
 if TYPE_CHECKING:
+    # For the public `fake` property's type only: at run time the transport knows the fake as
+    # an `_exchange.Exchange`, and imports nothing of `_server.py`.
     from ._server import FakeAgentServer
 
 __all__ = ["FakeTransport"]
@@ -70,10 +72,10 @@ class FakeTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
         """Nothing to release."""
 
 
-def _incoming(request: httpx2.Request, content: bytes) -> _Incoming:
+def _incoming(request: httpx2.Request, content: bytes) -> Incoming:
     url = request.url
     host = request.headers.get("host") or url.netloc.decode("ascii")
-    return _Incoming(
+    return Incoming(
         method=request.method,
         target=url.raw_path.decode("ascii"),
         headers=[(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw],
@@ -90,12 +92,12 @@ def _read_timeout(request: httpx2.Request) -> float | None:
     return float(read) if isinstance(read, int | float) else None
 
 
-def _response(request: httpx2.Request, outcome: _Outcome) -> httpx2.Response:
+def _response(request: httpx2.Request, outcome: Outcome) -> httpx2.Response:
     if outcome.action == "reset":
         raise httpx2.ReadError("[Errno 104] Connection reset by peer", request=request)
     if outcome.action == "close":
         raise httpx2.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-    answer: _Answer | None = outcome.answer
+    answer: Answer | None = outcome.answer
     assert answer is not None
     length = len(answer.body) if answer.content_length is None else answer.content_length
     headers = [*answer.headers, ("content-length", str(length))]
