@@ -16,7 +16,7 @@ import pytest
 
 from scripts.agent_server.server import AgentServer
 from scripts.agent_server.venvs import PINS
-from tests.test_readme import EXAMPLE_URL, EXAMPLES, EXPECTED, run_pytest, write_test_examples
+from tests.test_readme import EXAMPLE_URL, EXAMPLES, EXPECTED, TEST_EXAMPLES, run_pytest, write_test_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 PIP = ("-m", "pip", "--disable-pip-version-check", "--quiet")
@@ -94,9 +94,13 @@ def test_a_users_tests_with_the_testing_kit_pass_in_a_fresh_venv(
     ran = run_pytest(python, project)
     if with_server:
         assert ran.returncode == 0, ran.stdout[-4000:]
-        assert "3 passed" in ran.stdout
+        assert f"{len(TEST_EXAMPLES)} passed" in ran.stdout
     else:
         assert ran.returncode == 1, ran.stdout[-4000:]
-        assert "2 passed" in ran.stdout and "1 error" in ran.stdout, ran.stdout[-2000:]
+        # The examples on the real server fail at setup, the others pass (counted, not fixed:
+        # the README gains examples).
+        on_server = sum("(agent_server" in example for example in TEST_EXAMPLES)
+        passed, errors = len(TEST_EXAMPLES) - on_server, on_server
+        assert f"{passed} passed, {errors} error" in ran.stdout, ran.stdout[-2000:]
         said = [line for line in ran.stdout.splitlines() if "pip install 'langgraph-cli[inmem]'" in line]
         assert said and "Traceback" not in ran.stdout, ran.stdout[-3000:]
