@@ -145,7 +145,7 @@ def test_waiting_for_another_processs_build_is_said_and_repeated(tiny_pins: str)
     assert said.startswith(f"[tiny server venv] another process is building this venv (it holds {other.name}); waiting")
     assert said.count("[tiny server venv] still waiting for the other process's build (") >= 2
     assert "[tiny server venv] the lock is free after " in said
-    assert said.rstrip().endswith(f"[tiny server venv] the tiny server venv was built by the other process: {path}")
+    assert said.rstrip().endswith(f"[tiny server venv] built by the other process: {path}")
 
 
 README = ROOT / "README.md"

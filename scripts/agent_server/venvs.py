@@ -100,7 +100,7 @@ def ensure_venv(kind: str, python_version: str, *, report_every: float = 10.0, o
     with open(path.parent / f"{kind}.lock", "w") as lock:
         _lock(lock, report)
         if (path / _MARKER).is_file():  # another session built it while we waited
-            report.say(f"the {kind} server venv was built by the other process: {path}")
+            report.say(f"built by the other process: {path}")
             return path
         _build(kind, python_version, path, report)
     return path
@@ -177,12 +177,13 @@ class _PipProgress:
             self.collected += 1
         elif line.startswith("Installing collected packages"):
             self.installing = True
-            self.report.say(f"step 2/2: all {self.collected} collected; installing them")
+            # pip may name a package on two lines (Collecting, then Processing): say the pins' count.
+            self.report.say(f"step 2/2: all {self.pinned} collected; installing them")
 
     def status(self) -> str:
         if self.installing:
             return "step 2/2: still installing"
-        return f"step 2/2: collected {self.collected}/{self.pinned}"
+        return f"step 2/2: collected {min(self.collected, self.pinned)}/{self.pinned}"
 
 
 def _run(step: list[str], report: _Reporter, on_line: Callable[[str], None], status: Callable[[], str]) -> None:
