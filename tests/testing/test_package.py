@@ -133,18 +133,3 @@ def test_the_kit_has_no_import_circle() -> None:
         return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})) for nxt in graph[start])
 
     assert [module for module in graph if reaches(module, module, {module})] == []
-
-
-def test_the_kits_modules_and_functions_stay_small() -> None:
-    # The fake once was one 1,055-line module with a 84-line function; split the moto way, each
-    # part is small enough to read whole.
-    sizes = {path.name: len(path.read_text().splitlines()) for path in KIT.glob("*.py")}
-    assert {name: lines for name, lines in sizes.items() if lines > 400} == {}
-    long = []
-    for path in KIT.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                assert node.end_lineno is not None
-                if node.end_lineno - node.lineno + 1 > 60:
-                    long.append(f"{path.name}: {node.name}")
-    assert long == []
