@@ -134,6 +134,7 @@ def render_overrides(target: Path, manifest: Path = MANIFEST) -> list[str]:
                 f"template and re-record it: python -m scripts._templates record {name} <edited copy>"
             )
         patch = (manifest.parent / f"{name}.patch").read_text()
+        (target / name).parent.mkdir(parents=True, exist_ok=True)  # property_templates/...
         (target / name).write_text(apply_patch(upstream.read_text(), patch, name))
         names.append(name)
     return names
@@ -155,6 +156,7 @@ def record(name: str, edited: Path, manifest: Path = MANIFEST) -> None:
     """Write <name>.patch from an edited copy of the upstream template and record its origin."""
     upstream = upstream_template(name)
     patch = make_patch(name, upstream.read_text(), edited.read_text())
+    (manifest.parent / f"{name}.patch").parent.mkdir(parents=True, exist_ok=True)
     (manifest.parent / f"{name}.patch").write_text(patch)
     document = json.loads(manifest.read_text())
     for entry in document["overrides"]:

@@ -35,7 +35,8 @@ def test_each_override_reaches_the_generated_output(entry: dict[str, dict[str, s
 
 
 def test_overrides_are_patches_not_copies() -> None:
-    files = sorted(path.name for path in (ROOT / "openapi" / "templates").iterdir())
+    folder = ROOT / "openapi" / "templates"
+    files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
     assert files == sorted(["overrides.json", *(f"{entry['template']}.patch" for entry in ENTRIES)])
     for entry in ENTRIES:
         upstream = _templates.upstream_template(entry["template"]).read_text()

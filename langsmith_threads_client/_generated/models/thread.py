@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.thread_status import ThreadStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.thread_config import ThreadConfig
@@ -128,9 +128,9 @@ class Thread:
         d = dict(src_dict)
         thread_id = UUID(d.pop("thread_id"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        updated_at = parse_datetime(d.pop("updated_at"))
 
         metadata = ThreadMetadata.from_dict(d.pop("metadata"))
 
@@ -141,7 +141,7 @@ class Thread:
         if isinstance(_state_updated_at, Unset):
             state_updated_at = UNSET
         else:
-            state_updated_at = datetime.datetime.fromisoformat(_state_updated_at)
+            state_updated_at = parse_datetime(_state_updated_at)
 
         _config = d.pop("config", UNSET)
         config: ThreadConfig | Unset

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.thread_ttl_info_strategy import ThreadTTLInfoStrategy
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="ThreadTTLInfo")
 
@@ -68,7 +68,7 @@ class ThreadTTLInfo:
         if isinstance(_expires_at, Unset):
             expires_at = UNSET
         else:
-            expires_at = datetime.datetime.fromisoformat(_expires_at)
+            expires_at = parse_datetime(_expires_at)
 
         thread_ttl_info = cls(
             strategy=strategy,
