@@ -12,6 +12,7 @@ import asyncio
 import copy
 import pickle
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import httpx2
@@ -73,6 +74,16 @@ def state_of(thread: Thread) -> dict[str, Any]:
     return {}
 
 
+def metadata_of(thread: Thread) -> dict[str, Any]:
+    # Free-form models read as the mappings they are.
+    user: Any = thread.metadata.get("user")
+    keys: list[str] = list(thread.metadata.keys())
+    pairs: dict[str, Any] = dict(thread.metadata.items())
+    as_mapping: Mapping[str, Any] = thread.metadata
+    print(user, keys, len(thread.metadata), "user" in thread.metadata, list(as_mapping.values()))
+    return pairs
+
+
 def describe(thread: Thread) -> str:
     when: str = thread.created_at.isoformat()
     status: ThreadStatus = thread.status
@@ -98,6 +109,6 @@ async def many(base_url: str) -> list[Thread]:
 def main() -> None:
     with ThreadsClient(base_url="http://127.0.0.1:2024", api_key=None, max_retries=3) as client:
         thread = create_or_get(client, uuid.uuid4())
-        print(describe(thread), state_of(thread), configured(client))
+        print(describe(thread), state_of(thread), configured(client), metadata_of(thread))
         finish_exactly_once(client)
     print(len(asyncio.run(many("http://127.0.0.1:2024"))))

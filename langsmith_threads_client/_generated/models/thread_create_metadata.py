@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -9,8 +9,9 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="ThreadCreateMetadata")
 
 
-@_attrs_define
-class ThreadCreateMetadata:
+# A mapping of its keys (openapi/templates/model.py.jinja.patch); equal to a dict of the same items.
+@_attrs_define(eq=False)
+class ThreadCreateMetadata(MutableMapping[str, Any]):
     """Metadata to add to thread."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -43,5 +44,11 @@ class ThreadCreateMetadata:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -9,8 +9,9 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="ThreadSuperstepUpdateValuesType1")
 
 
-@_attrs_define
-class ThreadSuperstepUpdateValuesType1:
+# A mapping of its keys (openapi/templates/model.py.jinja.patch); equal to a dict of the same items.
+@_attrs_define(eq=False)
+class ThreadSuperstepUpdateValuesType1(MutableMapping[str, Any]):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,5 +42,11 @@ class ThreadSuperstepUpdateValuesType1:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)
