@@ -30,7 +30,15 @@ from ._generated.models import Thread, ThreadCreate
 from ._logging import logger
 from ._raw_response import SentResponse
 from ._response import failure_summary, outcome_unknown, thread_or_error
-from ._retry import RETRYABLE_STATUSES, SendAgain, is_retryable_error, may_have_reached_server, retry_delay
+from ._retry import (
+    MAX_RETRY_AFTER,
+    RETRYABLE_STATUSES,
+    SendAgain,
+    is_retryable_error,
+    may_have_reached_server,
+    retry_delay,
+    server_wait,
+)
 from ._validation import check_create
 
 __all__ = ["CreateThreadCall", "Origin", "SendAgain", "Target"]
@@ -164,10 +172,12 @@ class CreateThreadCall:
             return _FOLLOW
         if status in RETRYABLE_STATUSES:
             reached = may_have_reached_server(status)
-            if self._may_retry(reached):
+            wait = server_wait(response.headers, time.time())
+            # A server asking for longer than the cap gets no retry: the error carries its wait.
+            if self._may_retry(reached) and (wait is None or wait <= MAX_RETRY_AFTER):
                 if reached:
                     self.lost_failure = failure_summary(response)
-                return self._retry_after(str(status), response.headers, reached)
+                return self._retry_after(str(status), wait, reached)
         if status == 409:
             recover = self.prepared.body_after_conflict(self.lost, self.content)
             if recover is not None:
@@ -219,9 +229,9 @@ class CreateThreadCall:
         self.url = target
         return True
 
-    def _retry_after(self, failure: str, headers: Mapping[str, str] | None, reached: bool) -> SendAgain:
+    def _retry_after(self, failure: str, wait: float | None, reached: bool) -> SendAgain:
         self.lost = self.lost or reached
-        delay = retry_delay(self.attempt, headers, random.random(), time.time())
+        delay = retry_delay(self.attempt, wait, random.random())
         self.retries += 1
         logger.info(
             "Retrying %s %s in %.2f s after %s (retry %d of %d)",

@@ -120,7 +120,9 @@ class APIStatusError(ThreadsClientError):
 
     `detail` is the server's own `detail` text (or the raw body when it sent no JSON
     detail), `body` the decoded JSON body (or text), `response` a redacted copy of the
-    httpx2 response (no credential headers).
+    httpx2 response (no credential headers). `retry_after`: the seconds the server asked
+    the client to wait (`Retry-After` or `retry-after-ms`), None when it said nothing; a
+    wait longer than the SDK's cap (60 s) is never retried, so the error says it.
     """
 
     response: httpx2.Response
@@ -128,6 +130,7 @@ class APIStatusError(ThreadsClientError):
     detail: str | None
     body: Any
     request_id: str | None
+    retry_after: float | None
 
     def __init__(
         self,
@@ -137,6 +140,7 @@ class APIStatusError(ThreadsClientError):
         body: Any,
         detail: str | None,
         thread_id: uuid.UUID | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message, thread_id=thread_id)
         self.response = redacted_response(response)
@@ -144,6 +148,7 @@ class APIStatusError(ThreadsClientError):
         self.body = body
         self.detail = detail
         self.request_id = response.headers.get("x-request-id")
+        self.retry_after = retry_after
 
 
 class BadRequestError(APIStatusError):
@@ -193,11 +198,11 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429 (after retries)."""
+    """429 (after retries, or at once when `retry_after` is longer than the SDK waits)."""
 
 
 class InternalServerError(APIStatusError):
-    """5xx (after retries)."""
+    """5xx (after retries; a 503 at once when `retry_after` is longer than the SDK waits)."""
 
 
 class SuperstepsError(APIStatusError):

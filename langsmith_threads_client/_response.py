@@ -9,6 +9,7 @@ so every error carries the status, the server's detail and the raw body.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, cast
 
 import httpx2
@@ -19,6 +20,7 @@ from ._generated import Client as _GeneratedClient
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread
 from ._raw_response import SentResponse, as_httpx
+from ._retry import MAX_RETRY_AFTER, server_wait
 from ._server_message import MESSAGE_LIMIT, one_line, server_message, shorten
 
 __all__ = ["failure_summary", "outcome_unknown", "thread_or_error"]
@@ -78,7 +80,12 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
             thread_id=prepared.thread_id,
         )
     error_class = _STATUS_ERRORS.get(status, errors.InternalServerError if status >= 500 else errors.APIStatusError)
-    return error_class(f"{summary}{said}", response=response, body=body, detail=detail, thread_id=prepared.thread_id)
+    wait = server_wait(response.headers, time.time())
+    if wait is not None and wait > MAX_RETRY_AFTER:
+        said += f" (not retried: the server asked to wait {wait:g} s, longer than the SDK waits, {MAX_RETRY_AFTER:g} s)"
+    return error_class(
+        f"{summary}{said}", response=response, body=body, detail=detail, thread_id=prepared.thread_id, retry_after=wait
+    )
 
 
 def failure_summary(response: SentResponse) -> str:

@@ -17,6 +17,7 @@ __all__ = [
     "is_retryable_error",
     "may_have_reached_server",
     "retry_delay",
+    "server_wait",
 ]
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,9 @@ class SendAgain:
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
-# A Retry-After longer than this is cut to it: a hung retry is worse than an early one.
+# The longest Retry-After the SDK waits for. A server asking for longer gets no retry: the
+# call raises at once and the error carries the wait (`.retry_after`), since a retry sent
+# early is wasted and a call that sleeps for an hour looks hung.
 MAX_RETRY_AFTER = 60.0
 
 # Statuses that say the request was not acted on; any other failure may have created the thread.
@@ -80,16 +83,24 @@ def _retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None
     return float(email.utils.mktime_tz(parsed)) - now
 
 
-def retry_delay(retry_number: int, headers: Mapping[str, str] | None, jitter: float, now: float) -> float:
+def server_wait(headers: Mapping[str, str], now: float) -> float | None:
+    """The seconds the server asked the client to wait (0 for a date in the past), or None
+    when it sent no readable `retry-after-ms` or `Retry-After`."""
+    wait = _retry_after_seconds(headers, now)
+    if wait is None or not math.isfinite(wait):
+        return None
+    return max(wait, 0.0)
+
+
+def retry_delay(retry_number: int, wait: float | None, jitter: float) -> float:
     """Seconds to wait before retry number `retry_number` (1-based).
 
     `jitter` is a random fraction in [0, 1) that shortens the exponential backoff by up
-    to a quarter, so clients that failed together do not retry together. A server's
-    Retry-After wins over the backoff, capped at MAX_RETRY_AFTER.
+    to a quarter, so clients that failed together do not retry together. The server's
+    `wait` (from `server_wait`) wins over the backoff; the caller retries only when it is
+    at most MAX_RETRY_AFTER.
     """
-    if headers is not None:
-        wait = _retry_after_seconds(headers, now)
-        if wait is not None and math.isfinite(wait):
-            return min(max(wait, 0.0), MAX_RETRY_AFTER)
+    if wait is not None:
+        return min(wait, MAX_RETRY_AFTER)
     backoff = min(INITIAL_RETRY_DELAY * 2.0 ** (retry_number - 1), MAX_RETRY_DELAY)
     return backoff * (1.0 - 0.25 * jitter)
