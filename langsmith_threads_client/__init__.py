@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     )
     from ._generated.types import UNSET, Unset
     from ._logging import SensitiveHeadersFilter
+    from ._raw import AsyncThreadsClientWithRawResponse, RawThreadResponse, ThreadsClientWithRawResponse
     from ._uuid7 import uuid7
 
 # Every name of __all__ but the version is imported on first use: `import
@@ -59,6 +60,7 @@ _HOMES = (
     "._defaults",
     "._aiohttp",
     "._logging",
+    "._raw",
     "._uuid7",
     "._generated.types",
     "._generated.models",
@@ -77,6 +79,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncThreadsClient",
+    "AsyncThreadsClientWithRawResponse",
     "AuthenticationError",
     "BadRequestError",
     "Command",
@@ -87,6 +90,7 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawThreadResponse",
     "Send",
     "SensitiveHeadersFilter",
     "SuperstepsError",
@@ -100,6 +104,7 @@ __all__ = [
     "ThreadValues",
     "ThreadsClient",
     "ThreadsClientError",
+    "ThreadsClientWithRawResponse",
     "UnprocessableEntityError",
     "Unset",
     "__version__",

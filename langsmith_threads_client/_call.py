@@ -100,7 +100,9 @@ class CreateThreadCall:
         "lost_failure",
         "method",
         "prepared",
+        "response",
         "retries",
+        "started",
         "timeout",
         "url",
     )
@@ -113,6 +115,8 @@ class CreateThreadCall:
     retries: int
     lost: bool
     lost_failure: str | None
+    response: SentResponse | None
+    started: float
 
     def __init__(
         self,
@@ -139,6 +143,8 @@ class CreateThreadCall:
         self.retries = 0  # retries decided so far (redirects and the recovery fetch are none)
         self.lost = False  # an earlier attempt may have reached the server and gone unanswered
         self.lost_failure: str | None = None  # what the last such attempt met, for the error that says so
+        self.response = None  # the last response received (with_raw_response reads the final one)
+        self.started = time.perf_counter()
 
     @property
     def max_sends(self) -> int:
@@ -166,6 +172,7 @@ class CreateThreadCall:
 
     def on_response(self, response: SentResponse) -> Thread | SendAgain:
         """The call's Thread, or when to send again; raises the error the response stands for."""
+        self.response = response
         status = response.status_code
         self._log_attempt(status, response)
         if status in _REDIRECTS and self._follow(response):

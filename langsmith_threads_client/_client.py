@@ -17,7 +17,7 @@ import httpx2
 
 from ._aiohttp import DefaultAioHttpClient
 from ._arguments import CreateArgs, TimeoutArg
-from ._config import check_api_key, check_base_url, check_headers, check_timeout
+from ._config import check_api_key, check_base_url, check_headers, check_max_retries, check_timeout
 from ._defaults import (
     API_KEY_ENV_VARS,
     BASE_URL_ENV_VAR,
@@ -29,9 +29,10 @@ from ._defaults import (
     NotGiven,
 )
 from ._lifecycle import AsyncClosing, LoopBinding, drop_pooled_connections, forget_after_fork
+from ._options import derive
+from ._raw import AsyncThreadsClientWithRawResponse, ThreadsClientWithRawResponse
 from ._retry import SendAgain
 from ._senders import AsyncSender, HttpxSender, async_sender_for
-from ._text import short_repr
 
 if TYPE_CHECKING:
     from ._call import CreateThreadCall, Target
@@ -76,14 +77,6 @@ def _check_http_client(http_client: object, accepted: tuple[type[Any], ...]) -> 
     raise TypeError(f"http_client must be an {names}, not {type(http_client).__name__}")
 
 
-def _check_max_retries(max_retries: object) -> int:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-        raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
-    if max_retries < 0:
-        raise ValueError(f"max_retries must be >= 0, got {short_repr(max_retries)}")
-    return max_retries
-
-
 class _BaseThreadsClient(Generic[HttpT]):
     """Everything but I/O: configuration, and turning a create_thread call into a CreateThreadCall."""
 
@@ -108,7 +101,7 @@ class _BaseThreadsClient(Generic[HttpT]):
             url = check_base_url(base_url, "base_url")
         else:
             url = check_base_url(os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL, BASE_URL_ENV_VAR)
-        max_retries = _check_max_retries(max_retries)
+        max_retries = check_max_retries(max_retries)
         if http_client is not None:
             _check_http_client(http_client, http_client_types)
         key = _resolve_api_key(api_key)
@@ -148,6 +141,8 @@ class _BaseThreadsClient(Generic[HttpT]):
         self._default_http_client: Callable[[httpx2.Timeout], HttpT] = default_http_client
         self._use_http(http_client if http_client is not None else self._new_http())
         self._closed = False
+        # The client this one was made from by with_options(), whose pool it sends through.
+        self._root: Self | None = None
         forget_after_fork(self)
 
     def _new_http(self) -> HttpT:
@@ -188,10 +183,40 @@ class _BaseThreadsClient(Generic[HttpT]):
     def _check_open(self) -> None:
         if self._closed:
             raise RuntimeError(f"this {type(self).__name__} is closed; create a new client to send more requests")
+        if self._root is not None:
+            self._follow_root()
         if self._http.is_closed:
             raise RuntimeError(
                 f"the http_client given to this {type(self).__name__} is closed; the caller owns it and closed it"
             )
+
+    def _follow_root(self) -> None:
+        # A client made by with_options() sends through its root's pool, whichever pool the
+        # root holds now (a new one after fork or in a new event loop), and closes with it.
+        root = self._root
+        assert root is not None
+        if root._closed:
+            raise RuntimeError(
+                f"the {type(self).__name__} this one was made from (with_options) is closed, "
+                "and its connection pool with it; create a new client to send more requests"
+            )
+        if self._http is not root._http:
+            self._use_http(root._http)
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client for part of a program: this one's configuration with these options over
+        it (`headers` merged over the client's), sending through this client's connection pool.
+
+        This client is unchanged. Closing the new client closes only it (the pool is this
+        client's); closing this client closes the pool, and the new client with it.
+        """
+        return derive(self, timeout=timeout, max_retries=max_retries, headers=headers)
 
     def __copy__(self) -> Self:
         # A shallow copy sharing the pool would break the original when the copy is closed:
@@ -312,9 +337,16 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         failed create with `create_thread(thread_id=error.thread_id, if_exists="do_nothing")`
         (without supersteps; the README's "Finishing a failed create exactly once").
         """
-        call = self._start(
-            CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
-        )
+        args = CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
+        return self._run(self._start(args))
+
+    @property
+    def with_raw_response(self) -> ThreadsClientWithRawResponse:
+        """`client.with_raw_response.create_thread(...)`: the same call, returning a
+        RawThreadResponse (status, headers, request id, retries taken, elapsed; `.parse()`)."""
+        return ThreadsClientWithRawResponse(self._start, self._run)
+
+    def _run(self, call: CreateThreadCall) -> Thread:
         outcome: Thread | SendAgain
         for _ in call.sends():
             try:
@@ -395,11 +427,21 @@ class AsyncThreadsClient(AsyncClosing, _BaseThreadsClient[httpx2.AsyncClient | D
     ) -> Thread:
         """Create a thread on the server (`POST /threads`) and return it: awaited, otherwise
         exactly ThreadsClient.create_thread (the same arguments, return value and errors)."""
+        args = CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
+        return await self._run(self._start(args))
+
+    @property
+    def with_raw_response(self) -> AsyncThreadsClientWithRawResponse:
+        """`await client.with_raw_response.create_thread(...)`: the same call, returning a
+        RawThreadResponse (status, headers, request id, retries taken, elapsed; `.parse()`)."""
+        return AsyncThreadsClientWithRawResponse(self._start, self._run)
+
+    def _start(self, args: CreateArgs) -> CreateThreadCall:
         self._check_open()  # a closed client says so before anything else, even in a new event loop
         self._check_loop()
-        call = self._start(
-            CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
-        )
+        return super()._start(args)
+
+    async def _run(self, call: CreateThreadCall) -> Thread:
         outcome: Thread | SendAgain
         for _ in call.sends():
             try:
@@ -416,6 +458,10 @@ class AsyncThreadsClient(AsyncClosing, _BaseThreadsClient[httpx2.AsyncClient | D
 
     def _check_loop(self) -> None:
         # A pool's connections belong to the event loop that opened them (`_lifecycle.py`).
+        if self._root is not None:
+            self._root._check_loop()  # the pool is the root's: it renews it, this client follows
+            self._follow_root()
+            return
         if not self._loop.moved():
             return
         if not self._owns_http:

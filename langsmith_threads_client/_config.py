@@ -15,7 +15,7 @@ import httpx2
 
 from ._text import short_repr
 
-__all__ = ["check_base_url", "check_header", "check_headers", "check_timeout"]
+__all__ = ["check_base_url", "check_header", "check_headers", "check_max_retries", "check_timeout"]
 
 # RFC 9110 token: what h11 and aiohttp accept as a header name.
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -128,3 +128,12 @@ def check_api_key(key: str, source: str) -> str:
     """The key as sent in `x-api-key`; `source` names the argument or variable it came from."""
     _check_header_value(key, source)
     return key
+
+
+def check_max_retries(max_retries: object) -> int:
+    """How many times a failed attempt may be retried: an int >= 0 (not a bool)."""
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
+    if max_retries < 0:
+        raise ValueError(f"max_retries must be >= 0, got {short_repr(max_retries)}")
+    return max_retries

@@ -39,7 +39,8 @@ def run_pytest(python: str | Path, folder: Path) -> subprocess.CompletedProcess[
 
 # What each example must print (a part of it), in README order.
 EXPECTED = [
-    "idle", "10 threads", "['hi']", "409 True Thread with ID", "7", "created once:", "state: ['hi']", "64 threads",
+    "idle", "10 threads", "['hi']", "True True", "409 True Thread with ID", "7", "created once:", "state: ['hi']",
+    "64 threads",
 ]  # fmt: skip
 
 

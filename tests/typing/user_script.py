@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import datetime
 import pickle
 import uuid
 from collections.abc import Mapping
@@ -22,6 +23,8 @@ from langsmith_threads_client import (
     APIStatusError,
     AsyncThreadsClient,
     ConflictError,
+    RateLimitError,
+    RawThreadResponse,
     SuperstepsError,
     SuperstepsOutcomeUnknownError,
     Thread,
@@ -97,12 +100,39 @@ def round_trip(error: ThreadsClientError) -> ThreadsClientError:
     return restored
 
 
+def per_part(client: ThreadsClient) -> Thread:
+    # A client for part of a program, on the same pool; the original unchanged.
+    batch: ThreadsClient = client.with_options(timeout=5.0, max_retries=0, headers={"x-part": "batch"})
+    raw: RawThreadResponse = batch.with_raw_response.create_thread(metadata={"job": "nightly"})
+    status: int = raw.status_code
+    request_id: str | None = raw.request_id
+    retries: int = raw.retries_taken
+    took: datetime.timedelta = raw.elapsed
+    print(status, request_id, retries, took.total_seconds(), raw.headers.get("content-type"))
+    return raw.parse()
+
+
+def wait_asked(client: ThreadsClient) -> float | None:
+    try:
+        client.create_thread()
+    except RateLimitError as error:
+        return error.retry_after  # seconds the server asked for; beyond the cap, not retried
+    return None
+
+
+async def per_part_async(client: AsyncThreadsClient) -> Thread:
+    quick: AsyncThreadsClient = client.with_options(max_retries=1)
+    raw: RawThreadResponse = await quick.with_raw_response.create_thread()
+    return raw.parse()
+
+
 def configured(client: ThreadsClient) -> tuple[httpx2.URL, httpx2.Timeout, int]:
     return client.base_url, client.timeout, client.max_retries
 
 
 async def many(base_url: str) -> list[Thread]:
     async with AsyncThreadsClient(base_url=base_url, timeout=httpx2.Timeout(10.0, connect=2.0)) as client:
+        await per_part_async(client)
         return list(await asyncio.gather(*(client.create_thread(thread_id=uuid7()) for _ in range(3))))
 
 
@@ -111,4 +141,5 @@ def main() -> None:
         thread = create_or_get(client, uuid.uuid4())
         print(describe(thread), state_of(thread), configured(client), metadata_of(thread))
         finish_exactly_once(client)
+        print(per_part(client), wait_asked(client))
     print(len(asyncio.run(many("http://127.0.0.1:2024"))))

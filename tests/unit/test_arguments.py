@@ -16,7 +16,12 @@ from typing import Any
 import httpx2
 import pytest
 
-from langsmith_threads_client import AsyncThreadsClient, ThreadsClient
+from langsmith_threads_client import (
+    AsyncThreadsClient,
+    AsyncThreadsClientWithRawResponse,
+    ThreadsClient,
+    ThreadsClientWithRawResponse,
+)
 from langsmith_threads_client._arguments import CreateArgs
 from tests.unit.mocks import real_thread_body
 
@@ -35,8 +40,12 @@ CALL: dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize("client", [ThreadsClient, AsyncThreadsClient])
-def test_the_signature_is_create_args(client: type[ThreadsClient | AsyncThreadsClient]) -> None:
+@pytest.mark.parametrize(
+    "client",
+    [ThreadsClient, AsyncThreadsClient, ThreadsClientWithRawResponse, AsyncThreadsClientWithRawResponse],
+    ids=lambda client: client.__name__,
+)
+def test_the_signature_is_create_args(client: type[Any]) -> None:
     parameters = list(inspect.signature(client.create_thread).parameters.values())[1:]  # after self
     assert [p.name for p in parameters] == [field.name for field in dataclasses.fields(CreateArgs)]
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters)
@@ -70,8 +79,10 @@ def test_every_keyword_reaches_the_request_sync() -> None:
     seen: list[httpx2.Request] = []
     with httpx2.Client(transport=answer(seen)) as http, ThreadsClient("http://t.test", http_client=http) as client:
         client.create_thread(**CALL)
-    [request] = seen
-    check_request(request)
+        client.with_raw_response.create_thread(**CALL)
+    assert len(seen) == 2
+    for request in seen:
+        check_request(request)
 
 
 async def test_every_keyword_reaches_the_request_async() -> None:
@@ -81,5 +92,7 @@ async def test_every_keyword_reaches_the_request_async() -> None:
         AsyncThreadsClient("http://t.test", http_client=http) as client,
     ):
         await client.create_thread(**CALL)
-    [request] = seen
-    check_request(request)
+        await client.with_raw_response.create_thread(**CALL)
+    assert len(seen) == 2
+    for request in seen:
+        check_request(request)
