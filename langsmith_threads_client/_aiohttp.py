@@ -15,6 +15,7 @@ aiohttp (and asyncio with it) is imported when the class is instantiated, so
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,28 @@ _ASYNCIO_ONLY = (
     "use AsyncThreadsClient without http_client (httpx2 supports it)"
 )
 
+_MOCKED = (
+    "DefaultAioHttpClient sends with aiohttp, which respx (pytest-httpx2's httpx2_mock) does not mock: this "
+    "request would have gone past your mock to the network. In tests that mock httpx2, use AsyncThreadsClient "
+    "without http_client (httpx2's transport, which respx mocks), or serve a FakeAgentServer (fake.serve()) "
+    "for DefaultAioHttpClient"
+)
+
 ErrorClasses = tuple[tuple[type[BaseException], type[httpx2.TransportError]], ...]
+
+
+def _httpx2_is_mocked() -> bool:
+    """Is respx patching httpcore2 (httpx2's network layer), as pytest-httpx2's httpx2_mock does?
+
+    aiohttp never passes there, so a request would silently bypass the user's mock (as
+    litellm's users found with its aiohttp transport): DefaultAioHttpClient refuses instead.
+    Costs a dict lookup when respx was never imported.
+    """
+    mocks = sys.modules.get("respx.mocks")
+    if mocks is None:
+        return False
+    mocker = mocks.Mocker.registry.get("httpcore2")
+    return mocker is not None and bool(mocker._patches)
 
 
 def _error_classes(aiohttp: Any) -> ErrorClasses:
@@ -202,6 +224,8 @@ class DefaultAioHttpClient(AsyncClosing):
             loop = self._running_loop()
         except RuntimeError:
             raise RuntimeError(_ASYNCIO_ONLY) from None
+        if _httpx2_is_mocked():
+            raise RuntimeError(_MOCKED)
         session = self._session if loop is self._loop else None
         if session is None:
             session = self._open(loop)

@@ -22,6 +22,8 @@ TEST_EXAMPLES = re.findall(r"```python test\n(.*?)```", README.read_text(), flag
 # "Testing your code": the conftest.py that points the agent_server fixture at another venv's server.
 (CONFTEST,) = re.findall(r"```python conftest\n(.*?)```", README.read_text(), flags=re.DOTALL)
 CONFTEST_LANGGRAPH = "/path/to/server-venv/bin/langgraph"
+# "With respx": a user's test file mocking the SDK with pytest-httpx2's httpx2_mock.
+RESPX_EXAMPLES = re.findall(r"```python respx\n(.*?)```", README.read_text(), flags=re.DOTALL)
 
 
 def write_test_examples(folder: Path) -> None:
@@ -86,3 +88,10 @@ def test_the_testing_examples_pass_mypy_strict(tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stdout + ran.stderr
     files = len(TEST_EXAMPLES) + 1
     assert ran.stdout.startswith(f"Success: no issues found in {files} source files"), ran.stdout
+def test_the_respx_example_passes_as_a_users_test_file(tmp_path: Path) -> None:
+    # Run as a user runs it: pytest finds pytest-httpx2 (this checkout's test group) by its entry point.
+    assert len(RESPX_EXAMPLES) == 1
+    (tmp_path / "test_readme_respx.py").write_text(RESPX_EXAMPLES[0])
+    ran = run_pytest(sys.executable, tmp_path)
+    assert ran.returncode == 0, ran.stdout[-4000:]
+    assert "3 passed" in ran.stdout

@@ -145,6 +145,19 @@ class FakeAgentServer:
 
         return FakeTransport(self)
 
+    def respx_side_effect(self, request: Any, **route_context: Any) -> Any:
+        """This fake as a respx side effect (pytest-httpx2's ``httpx2_mock``)::
+
+            httpx2_mock.route(host="agents.test").mock(side_effect=fake.respx_side_effect)
+
+        The request and response are the legacy ``httpx`` package's, as respx passes them.
+        Resets and lost responses raise httpx2's errors; a delay blocks (respx calls side
+        effects synchronously), cut at the request's read timeout (then ``httpx2.ReadTimeout``).
+        """
+        from ._respx import respx_answer
+
+        return respx_answer(self, request)
+
     def serve(self, port: int = 0, host: str = "127.0.0.1") -> AbstractContextManager[str]:
         """Serve this fake over real HTTP/1.1 (keep-alive) on ``host:port`` in background threads.
 

@@ -3,6 +3,10 @@
 The SDK builds its own httpx2 clients, so the mock sits where those clients' default
 transports hand a request to the network (`HTTPTransport.handle_request` and its async
 twin) and answers from routes instead. Any request no route matches fails the test.
+
+Tests of what goes on the wire (test_headers.py, test_arguments.py) use respx routes
+instead (pytest-httpx2's `httpx2_mock`), as users mock the SDK; this mock stays where a
+test answers with httpx2's own responses and errors through the Driver's sync and async clients.
 """
 
 from __future__ import annotations

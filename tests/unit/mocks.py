@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import httpx2
 
 BASE_URL = "http://threads.test"
@@ -43,6 +44,11 @@ def in_turn(*outcomes: Outcome) -> Callable[[httpx2.Request], httpx2.Response]:
 def thread_answer(request: httpx2.Request) -> httpx2.Response:
     """What the real server answers to a create that succeeds: a thread with the id it was sent."""
     return httpx2.Response(200, json=real_thread_body(thread_id=sent_json(request)["thread_id"]))
+
+
+def respx_thread_answer(request: httpx.Request) -> httpx.Response:
+    """thread_answer as a respx route's side effect (respx passes the legacy httpx's types)."""
+    return httpx.Response(200, json=real_thread_body(thread_id=json.loads(request.content)["thread_id"]))
 
 
 def sent_json(request: httpx2.Request) -> dict[str, Any]:

@@ -13,8 +13,10 @@ import json
 import uuid
 from typing import Any
 
+import httpx
 import httpx2
 import pytest
+import respx
 
 from langsmith_threads_client import (
     AsyncThreadsClient,
@@ -53,15 +55,13 @@ def test_the_signature_is_create_args(client: type[Any]) -> None:
     assert set(CALL) == {p.name for p in parameters}, "this test gives every keyword a value"
 
 
-def answer(seen: list[httpx2.Request]) -> httpx2.MockTransport:
-    def handle(request: httpx2.Request) -> httpx2.Response:
-        seen.append(request)
-        return httpx2.Response(200, json=real_thread_body(thread_id=str(THREAD_ID)))
-
-    return httpx2.MockTransport(handle)
+def answer(httpx2_mock: respx.Router) -> respx.Route:
+    """The server, as a respx route over httpx2's network layer (pytest-httpx2's httpx2_mock)."""
+    thread = real_thread_body(thread_id=str(THREAD_ID))
+    return httpx2_mock.post("http://t.test/threads").mock(side_effect=lambda request: httpx.Response(200, json=thread))
 
 
-def check_request(request: httpx2.Request) -> None:
+def check_request(request: httpx.Request) -> None:
     body = json.loads(request.content)
     assert body == {
         "thread_id": str(THREAD_ID),
@@ -75,24 +75,21 @@ def check_request(request: httpx2.Request) -> None:
     assert request.extensions["timeout"] == httpx2.Timeout(3.5).as_dict()
 
 
-def test_every_keyword_reaches_the_request_sync() -> None:
-    seen: list[httpx2.Request] = []
-    with httpx2.Client(transport=answer(seen)) as http, ThreadsClient("http://t.test", http_client=http) as client:
+def test_every_keyword_reaches_the_request_sync(httpx2_mock: respx.Router) -> None:
+    route = answer(httpx2_mock)
+    with ThreadsClient("http://t.test") as client:
         client.create_thread(**CALL)
         client.with_raw_response.create_thread(**CALL)
-    assert len(seen) == 2
-    for request in seen:
-        check_request(request)
+    assert route.call_count == 2
+    for call in route.calls:
+        check_request(call.request)
 
 
-async def test_every_keyword_reaches_the_request_async() -> None:
-    seen: list[httpx2.Request] = []
-    async with (
-        httpx2.AsyncClient(transport=answer(seen)) as http,
-        AsyncThreadsClient("http://t.test", http_client=http) as client,
-    ):
+async def test_every_keyword_reaches_the_request_async(httpx2_mock: respx.Router) -> None:
+    route = answer(httpx2_mock)
+    async with AsyncThreadsClient("http://t.test") as client:
         await client.create_thread(**CALL)
         await client.with_raw_response.create_thread(**CALL)
-    assert len(seen) == 2
-    for request in seen:
-        check_request(request)
+    assert route.call_count == 2
+    for call in route.calls:
+        check_request(call.request)
