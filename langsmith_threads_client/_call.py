@@ -17,6 +17,7 @@ import random
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx2
 
@@ -40,6 +41,9 @@ from ._retry import (
     server_wait,
 )
 from ._validation import check_create
+
+if TYPE_CHECKING:
+    from ._otel import CallTrace
 
 __all__ = ["CreateThreadCall", "Origin", "SendAgain", "Target"]
 
@@ -104,6 +108,7 @@ class CreateThreadCall:
         "retries",
         "started",
         "timeout",
+        "trace",
         "url",
     )
     prepared: PreparedCreate
@@ -117,6 +122,7 @@ class CreateThreadCall:
     lost_failure: str | None
     response: SentResponse | None
     started: float
+    trace: CallTrace | None
 
     def __init__(
         self,
@@ -145,6 +151,7 @@ class CreateThreadCall:
         self.lost_failure: str | None = None  # what the last such attempt met, for the error that says so
         self.response = None  # the last response received (with_raw_response reads the final one)
         self.started = time.perf_counter()
+        self.trace = None  # the call's OpenTelemetry span (`_otel.py`), when the application traces
 
     @property
     def max_sends(self) -> int:
@@ -252,6 +259,8 @@ class CreateThreadCall:
         return SendAgain(delay)
 
     def _log_attempt(self, status: int | None, response: SentResponse | None, exc: Exception | None = None) -> None:
+        if self.trace is not None:
+            self.trace.attempt(status, exc)
         if not logger.isEnabledFor(logging.DEBUG):
             return
         request_id = None if response is None else response.headers.get("x-request-id")

@@ -19,7 +19,7 @@ from ._defaults import NotGiven
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from ._client import _BaseThreadsClient
+    from ._base_client import _BaseThreadsClient
 
 __all__ = ["derive"]
 

@@ -19,9 +19,18 @@ PYPROJECT: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT: dict[str, Any] = PYPROJECT["project"]
 
 
-def test_the_only_published_extra_is_aiohttp() -> None:
+def test_the_only_published_extras_are_aiohttp_and_otel() -> None:
     # Developer tooling lives in [dependency-groups], which is never part of the metadata.
-    assert set(PROJECT.get("optional-dependencies", {})) == {"aiohttp"}
+    assert set(PROJECT.get("optional-dependencies", {})) == {"aiohttp", "otel"}
+    assert [requirement.split(">")[0] for requirement in PROJECT["optional-dependencies"]["otel"]] == [
+        "opentelemetry-api"
+    ]
+    # At run time: httpx2, attrs, and python-dateutil for the date-times the standard library refuses.
+    assert [re.split(r"[<>=]", requirement)[0] for requirement in PROJECT["dependencies"]] == [
+        "httpx2",
+        "attrs",
+        "python-dateutil",
+    ]
     assert {"dev", "test", "bench", "release"} <= set(PYPROJECT["dependency-groups"])
     # The Agent Servers are not a group: each server kind has its own venv from its pins.
     assert "server" not in PYPROJECT["dependency-groups"]
