@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Iterator
 from typing import Any
 
+import httpx2
 import pytest
 from opentelemetry import trace
 from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
@@ -173,6 +174,22 @@ def test_a_final_error(kind: ClientKind, instrumented: bool, fake: tuple[FakeAge
     assert call.attributes["langsmith_threads_client.retries_taken"] == 1
     assert [event.name for event in call.events if event.name == "exception"] == ["exception"]
     check_requests(children, call, instrumented, ["500", "500"])
+
+
+def test_a_users_client_instrumented_on_its_own(provider: TracerProvider, fake: tuple[FakeAgentServer, str]) -> None:
+    server, base_url = fake
+    EXPORTER.clear()
+    http = httpx2.Client()
+    HTTPX2ClientInstrumentor.instrument_client(http, tracer_provider=provider)  # type: ignore[arg-type]  # typed for httpx
+    try:
+        server.fail_next(503, retry_after=0)
+        with ThreadsClient(base_url, api_key=None, http_client=http) as client:
+            client.create_thread()
+    finally:
+        HTTPX2ClientInstrumentor.uninstrument_client(http)  # type: ignore[arg-type]
+        http.close()
+    call, children = spans()
+    check_requests(children, call, True, ["503", "ok"])
 
 
 def test_an_error_before_anything_is_sent_makes_no_span(provider: TracerProvider) -> None:
