@@ -32,10 +32,9 @@ class RawThreadResponse:
     """The final response of a create_thread call that returned a Thread.
 
     `status_code`, `headers` and `request_id` (`x-request-id`) are that response's;
-    `retries_taken` the retries the call made before it (a same-origin redirect, or the
-    fetch of the thread a lost attempt created, is none); `elapsed` the whole call, every
-    attempt and the waits between them; `thread_id` the id the request named. `.parse()`
-    is the Thread create_thread would have returned.
+    `retries_taken` the retries the call made before it (a same-origin redirect is none);
+    `elapsed` the whole call, every attempt and the waits between them; `thread_id` the id
+    the request named. `.parse()` is the Thread create_thread would have returned.
     """
 
     __slots__ = ("_thread", "elapsed", "http_response", "retries_taken", "thread_id")

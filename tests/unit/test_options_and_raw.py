@@ -20,6 +20,7 @@ from langsmith_threads_client import (
     DefaultAioHttpClient,
     InternalServerError,
     RawThreadResponse,
+    SuperstepsOutcomeUnknownError,
     Thread,
     ThreadsClient,
 )
@@ -179,14 +180,24 @@ def test_the_raw_response_of_a_call_that_was_retried(make_client: DriverFactory,
     assert "retries_taken=2" in repr(answer_raw)
 
 
-def test_a_recovery_fetch_is_not_a_retry(make_client: DriverFactory, api: MockServer) -> None:
-    # Supersteps with the SDK's id: a lost answer, then 409 (our own thread), then the fetch.
+def test_a_lost_answer_is_a_retry_taken(make_client: DriverFactory, api: MockServer) -> None:
+    api.post("/threads").mock(side_effect=in_turn(httpx2.ReadError("lost"), thread_answer))
+    answer_raw = raw(make_client())
+    assert answer_raw.retries_taken == 1
+    assert answer_raw.status_code == 200 and api.calls.call_count == 2
+
+
+def test_the_fetch_after_a_lost_attempt_with_supersteps_raises_as_usual(
+    make_client: DriverFactory, api: MockServer
+) -> None:
+    # Supersteps with the SDK's id: a lost answer, then 409 (our own thread), then the fetch,
+    # whose thread is never the call's success (SuperstepsOutcomeUnknownError carries it).
     api.post("/threads").mock(
         side_effect=in_turn(httpx2.ReadError("lost"), httpx2.Response(409, json={"detail": "exists"}), thread_answer)
     )
-    answer_raw = raw(make_client(), graph_id="g", supersteps=[{"updates": [{"as_node": "a", "values": {}}]}])
-    assert answer_raw.retries_taken == 1
-    assert answer_raw.status_code == 200 and api.calls.call_count == 3
+    with pytest.raises(SuperstepsOutcomeUnknownError) as caught:
+        raw(make_client(), graph_id="g", supersteps=[{"updates": [{"as_node": "a", "values": {}}]}])
+    assert caught.value.thread is not None and api.calls.call_count == 3
 
 
 def test_errors_raise_as_usual(make_client: DriverFactory, api: MockServer) -> None:

@@ -27,6 +27,7 @@ from langsmith_threads_client import (
     AsyncThreadsClient,
     DefaultAioHttpClient,
     InternalServerError,
+    SuperstepsOutcomeUnknownError,
     Thread,
     ThreadsClient,
     ThreadsClientError,
@@ -134,18 +135,34 @@ def test_a_lost_answer_and_the_recovery_fetch(
 ) -> None:
     server, base_url = fake
     server.lose_next_response()  # stored, then no answer: the retry meets 409, then the fetch
-    thread = create(kind, base_url, graph_id="echo", supersteps=SUPERSTEPS)
+    with pytest.raises(SuperstepsOutcomeUnknownError) as caught:  # the fetched thread is never a success
+        create(kind, base_url, graph_id="echo", supersteps=SUPERSTEPS)
     call, children = spans()
     assert call.attributes is not None
-    assert call.attributes["gen_ai.conversation.id"] == str(thread.thread_id)
+    assert call.attributes["gen_ai.conversation.id"] == str(caught.value.thread.thread_id)
     assert call.attributes["server.address"] == "127.0.0.1"
     assert call.attributes["server.port"] == int(base_url.rsplit(":", 1)[1])
     assert call.attributes["langsmith_threads_client.recovered"] is True
     assert call.attributes["langsmith_threads_client.retries_taken"] == 1
     assert call.attributes["langsmith_threads_client.requests"] == 3
-    assert "error.type" not in call.attributes and call.status.status_code is not trace.StatusCode.ERROR
+    assert call.attributes["error.type"] == "SuperstepsOutcomeUnknownError"
+    assert call.status.status_code is trace.StatusCode.ERROR
     check_requests(children, call, instrumented, ["RemoteProtocolError", "409", "ok"])
     assert len(server.threads) == 1
+
+
+@pytest.mark.parametrize("kind", CLIENT_KINDS, ids=str)
+def test_a_lost_answer_retried(kind: ClientKind, instrumented: bool, fake: tuple[FakeAgentServer, str]) -> None:
+    server, base_url = fake
+    server.lose_next_response()  # the SDK's id with do_nothing: the retry gets the thread back
+    thread = create(kind, base_url)
+    call, children = spans()
+    assert call.attributes is not None
+    assert call.attributes["gen_ai.conversation.id"] == str(thread.thread_id)
+    assert call.attributes["langsmith_threads_client.recovered"] is False
+    assert call.attributes["langsmith_threads_client.retries_taken"] == 1
+    assert "error.type" not in call.attributes and call.status.status_code is not trace.StatusCode.ERROR
+    check_requests(children, call, instrumented, ["RemoteProtocolError", "ok"])
 
 
 @pytest.mark.parametrize("kind", CLIENT_KINDS, ids=str)
