@@ -1,6 +1,6 @@
-"""A user's install: the built wheel in a fresh venv, with and without `[aiohttp]`.
+"""A user's install: the built wheel in a fresh venv, plain, with `[aiohttp]` and with `[otel]`.
 
-Neither brings the legacy `httpx` (the SDK runs on httpx2; its aiohttp transport needs
+None brings the legacy `httpx` (the SDK runs on httpx2; its aiohttp transport needs
 aiohttp alone), and the README's examples run there against the real Agent Server:
 the aiohttp one, without the extra, fails saying what to install.
 """
@@ -39,7 +39,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("extra", ["", "[aiohttp]"], ids=["plain", "aiohttp"])
+@pytest.mark.parametrize("extra", ["", "[aiohttp]", "[otel]"], ids=["plain", "aiohttp", "otel"])
 def test_a_fresh_install_has_no_legacy_httpx_and_runs_the_readme(
     wheel: Path, extra: str, dev_server: AgentServer, tmp_path: Path
 ) -> None:
@@ -58,6 +58,8 @@ def test_a_fresh_install_has_no_legacy_httpx_and_runs_the_readme(
     assert Path(where.stdout.strip()).is_relative_to(venv)  # the installed wheel, not this checkout
     has_aiohttp = run(python, "-c", "import aiohttp", cwd=tmp_path).returncode == 0
     assert has_aiohttp == (extra == "[aiohttp]")
+    has_otel = run(python, "-c", "import opentelemetry.trace", cwd=tmp_path).returncode == 0
+    assert has_otel == (extra == "[otel]")
 
     for example, expected in zip(EXAMPLES, EXPECTED, strict=True):
         code = example.replace(EXAMPLE_URL, dev_server.base_url)
