@@ -22,6 +22,7 @@ from opentelemetry.instrumentation.httpx import HTTPX2ClientInstrumentor
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
 
 from langsmith_threads_client import (
     AsyncThreadsClient,
@@ -39,17 +40,37 @@ EXPORTER = InMemorySpanExporter()
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"messages": ["hi"]}}]}]
 
 
+class Switch(Sampler):
+    """Records spans only while this module's tests run: the global provider outlives them,
+    and later tests (load runs among them) must neither pay for spans nor pile them up."""
+
+    on = False
+
+    def should_sample(
+        self, parent_context: Any, trace_id: int, name: str, kind: Any = None, attributes: Any = None, *args: Any
+    ) -> SamplingResult:
+        if not self.on:
+            return SamplingResult(Decision.DROP)
+        return SamplingResult(Decision.RECORD_AND_SAMPLE, attributes)  # the span keeps its start attributes
+
+    def get_description(self) -> str:
+        return "on while tests/unit/test_otel.py runs"
+
+
+SWITCH = Switch()
+PROVIDER = TracerProvider(sampler=SWITCH)
+PROVIDER.add_span_processor(SimpleSpanProcessor(EXPORTER))
+
+
 @pytest.fixture(scope="module")
-def provider() -> TracerProvider:
-    # The global provider can be set once per process: the first test module to need it sets it.
-    current = trace.get_tracer_provider()
-    if isinstance(current, TracerProvider):
-        current.add_span_processor(SimpleSpanProcessor(EXPORTER))
-        return current
-    made = TracerProvider()
-    made.add_span_processor(SimpleSpanProcessor(EXPORTER))
-    trace.set_tracer_provider(made)
-    return made
+def provider() -> Iterator[TracerProvider]:
+    # The global provider can be set once per process: this module sets it, and turns it off after.
+    trace.set_tracer_provider(PROVIDER)
+    assert trace.get_tracer_provider() is PROVIDER, "another tracer provider was set first"
+    SWITCH.on = True
+    yield PROVIDER
+    SWITCH.on = False
+    EXPORTER.clear()
 
 
 @pytest.fixture(params=[False, True], ids=["plain", "instrumented"])
