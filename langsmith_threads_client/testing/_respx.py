@@ -11,24 +11,22 @@ runs it has respx, and with it httpx. Nothing else of the SDK needs the legacy p
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx2
 
-from ._server import _Incoming
-
-if TYPE_CHECKING:
-    from ._server import FakeAgentServer
+# A plug, like _transport.py and _serve.py: it talks to the fake through the exchange only.
+from ._exchange import Exchange, Incoming
 
 __all__ = ["respx_answer"]
 
 
-def respx_answer(fake: FakeAgentServer, request: Any) -> Any:
+def respx_answer(fake: Exchange, request: Any) -> Any:
     """The fake's answer to `request` (an ``httpx.Request`` from respx), as an ``httpx.Response``."""
     import httpx  # respx's own dependency (see the module's docstring)
 
     url = request.url
-    incoming = _Incoming(
+    incoming = Incoming(
         method=request.method,
         target=url.raw_path.decode("ascii"),
         headers=[(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw],

@@ -18,9 +18,9 @@ import pytest
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, Thread
 from langsmith_threads_client._generated.types import parse_datetime
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import real_thread_body, sent_json
 from tests.unit.loopback import answer_each, loopback, response
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import real_thread_body, sent_json
 
 UTC = datetime.UTC
 
@@ -95,7 +95,7 @@ def test_both_httpx2_clients_return_a_thread_with_lower_case_t_and_z(
     make_client: DriverFactory, api: MockServer
 ) -> None:
     api.post("/threads").mock(side_effect=lower_case_answer)
-    thread = make_client().create()
+    thread = make_client().create_thread()
     assert thread.created_at == thread.updated_at == at(microsecond=500000)
 
 

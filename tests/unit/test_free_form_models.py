@@ -18,8 +18,8 @@ import pytest
 
 from langsmith_threads_client import Thread, ThreadMetadata, types
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import real_thread_body, sent_json, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import real_thread_body, sent_json, thread_answer
 
 
 def _is_free_form(model: type[Any]) -> bool:
@@ -78,5 +78,5 @@ def test_a_model_with_declared_fields_is_not_a_mapping(model: type[Any]) -> None
 def test_a_threads_metadata_can_be_passed_on_as_it_is(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=thread_answer)
     metadata = ThreadMetadata.from_dict({"user": "u1", "tags": ["a"]})
-    make_client().create(metadata=metadata)
+    make_client().create_thread(metadata=metadata)
     assert sent_json(api.calls.last.request)["metadata"] == {"user": "u1", "tags": ["a"]}

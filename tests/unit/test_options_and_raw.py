@@ -24,15 +24,16 @@ from langsmith_threads_client import (
     Thread,
     ThreadsClient,
 )
+from tests.support.driver import Driver
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import BASE_URL, Driver, in_turn, real_thread_body, sent_json, thread_answer
 from tests.unit.loopback import answer_each, loopback, response
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import BASE_URL, in_turn, real_thread_body, sent_json, thread_answer
 
 
 def derive(driver: Driver, **options: Any) -> Driver:
     """A Driver around driver.client.with_options(**options), on the same event loop."""
-    derived = copy.copy(driver)  # the Driver, not the client: same loop, same recorded sleeps
+    derived = copy.copy(driver)  # the Driver, not the client: same loop, same recorded sleeps (closed by the fixture)
     derived.client = driver.client.with_options(**options)
     return derived
 
@@ -42,15 +43,15 @@ def close_client(driver: Driver) -> None:
     if isinstance(driver.client, ThreadsClient):
         driver.client.close()
     else:
-        assert driver._loop is not None
-        driver._loop.run_until_complete(driver.client.aclose())
+        assert driver._runner is not None
+        driver._runner.run(driver.client.aclose())
 
 
 def raw(driver: Driver, **kwargs: Any) -> RawThreadResponse:
     if isinstance(driver.client, ThreadsClient):
         return driver.client.with_raw_response.create_thread(**kwargs)
-    assert driver._loop is not None
-    return driver._loop.run_until_complete(driver.client.with_raw_response.create_thread(**kwargs))
+    assert driver._runner is not None
+    return driver._runner.run(driver.client.with_raw_response.create_thread(**kwargs))
 
 
 # --- with_options ------------------------------------------------------------------------------
@@ -61,13 +62,13 @@ def test_options_apply_to_the_new_client_only(make_client: DriverFactory, api: M
     client = make_client(max_retries=3, timeout=9.0, headers={"X-Team": "a"})
     quick = derive(client, max_retries=0, timeout=2.5, headers={"x-part": "batch"})
     with pytest.raises(InternalServerError):
-        quick.create()
+        quick.create_thread()
     assert api.calls.call_count == 1
     sent = api.calls.last.request
     assert sent.headers["x-team"] == "a" and sent.headers["x-part"] == "batch"
     assert sent.extensions["timeout"] == httpx2.Timeout(2.5).as_dict()
     with pytest.raises(InternalServerError):
-        client.create()
+        client.create_thread()
     assert api.calls.call_count == 1 + 4  # the original: 1 + its 3 retries
     assert "x-part" not in api.calls.last.request.headers
     assert api.calls.last.request.extensions["timeout"] == httpx2.Timeout(9.0).as_dict()
@@ -77,7 +78,7 @@ def test_options_apply_to_the_new_client_only(make_client: DriverFactory, api: M
 
 def test_headers_merge_case_insensitively_over_the_clients(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=thread_answer)
-    derive(make_client(headers={"X-Team": "a", "x-keep": "k"}), headers={"x-team": "b"}).create()
+    derive(make_client(headers={"X-Team": "a", "x-keep": "k"}), headers={"x-team": "b"}).create_thread()
     sent = api.calls.last.request.headers
     assert sent.get_list("x-team") == ["b"] and sent["x-keep"] == "k"
 
@@ -89,11 +90,11 @@ def test_the_new_client_shares_the_pool_and_closing_it_leaves_the_original_worki
     client = make_client()
     part = derive(client, max_retries=1)
     assert part.client._http is client.client._http  # one pool, not two
-    part.create()
+    part.create_thread()
     close_client(part)
     with pytest.raises(RuntimeError, match="is closed"):
-        part.create()
-    client.create()  # the pool is the original's: still open
+        part.create_thread()
+    client.create_thread()  # the pool is the original's: still open
     assert not client.client._http.is_closed
     assert api.calls.call_count == 2
 
@@ -107,7 +108,7 @@ def test_closing_the_original_closes_the_new_clients_pool_and_it_says_so(
     assert part.client._root is client.client
     close_client(client)
     with pytest.raises(RuntimeError, match=r"made from \(with_options\) is closed"):
-        part.create()
+        part.create_thread()
     assert api.calls.call_count == 0
 
 

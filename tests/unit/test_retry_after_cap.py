@@ -17,8 +17,8 @@ import pytest
 from langsmith_threads_client import APIStatusError, InternalServerError, RateLimitError
 from langsmith_threads_client._retry import MAX_RETRY_AFTER
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import in_turn, thread_answer
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import in_turn, thread_answer
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_a_wait_beyond_the_cap_is_not_retried_and_is_on_the_error(
     api.post("/threads").mock(side_effect=in_turn(httpx2.Response(status, headers=headers), thread_answer))
     client = make_client(max_retries=5)
     with pytest.raises(error_class) as caught:
-        client.create()
+        client.create_thread()
     assert api.calls.call_count == 1
     assert client.sleeps == []
     assert caught.value.retry_after == pytest.approx(asked)
@@ -57,7 +57,7 @@ def test_an_http_date_beyond_the_cap_is_seconds_from_now_on_the_error(
     api.post("/threads").respond(503, headers={"retry-after": when})
     client = make_client()
     with pytest.raises(InternalServerError) as caught:
-        client.create()
+        client.create_thread()
     assert api.calls.call_count == 1
     assert caught.value.retry_after is not None
     assert 7100 <= caught.value.retry_after <= 7200
@@ -67,7 +67,7 @@ def test_a_wait_of_exactly_the_cap_is_waited_for(make_client: DriverFactory, api
     cap = f"{MAX_RETRY_AFTER:g}"
     api.post("/threads").mock(side_effect=in_turn(httpx2.Response(429, headers={"retry-after": cap}), thread_answer))
     client = make_client()
-    client.create()
+    client.create_thread()
     assert client.sleeps == [MAX_RETRY_AFTER]
 
 
@@ -75,7 +75,7 @@ def test_the_last_errors_wait_is_on_it_after_the_retries_ran_out(make_client: Dr
     api.post("/threads").respond(429, headers={"retry-after": "2"})
     client = make_client(max_retries=2)
     with pytest.raises(RateLimitError) as caught:
-        client.create()
+        client.create_thread()
     assert api.calls.call_count == 3
     assert client.sleeps == [2.0, 2.0]
     assert caught.value.retry_after == 2.0
@@ -86,5 +86,5 @@ def test_the_last_errors_wait_is_on_it_after_the_retries_ran_out(make_client: Dr
 def test_no_readable_wait_is_none(make_client: DriverFactory, api: MockServer, headers: dict[str, str]) -> None:
     api.post("/threads").respond(503, headers=headers)
     with pytest.raises(InternalServerError) as caught:
-        make_client(max_retries=0).create()
+        make_client(max_retries=0).create_thread()
     assert caught.value.retry_after is None

@@ -22,7 +22,7 @@ from langsmith_threads_client import (
     ThreadsClient,
 )
 from langsmith_threads_client.testing import FakeAgentServer
-from tests.unit.drivers import real_thread_body
+from tests.unit.mocks import real_thread_body
 
 BASE_URL = "http://agents.test"
 
