@@ -95,3 +95,9 @@ def test_the_respx_example_passes_as_a_users_test_file(tmp_path: Path) -> None:
     ran = run_pytest(sys.executable, tmp_path)
     assert ran.returncode == 0, ran.stdout[-4000:]
     assert "3 passed" in ran.stdout
+    # Typed as a strict project checks it (respx and pytest-httpx2 ship their types).
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"), "."],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
