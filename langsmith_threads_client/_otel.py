@@ -17,6 +17,7 @@ The attributes, and which conventions are stable, are listed in the README.
 
 from __future__ import annotations
 
+import contextvars
 import sys
 import time
 from types import TracebackType
@@ -80,7 +81,7 @@ class CallTrace:
         self._instrumented = instrumented(http)
         self._sends = 0
         self._span: trace.Span = trace.INVALID_SPAN
-        self._token: object = None
+        self._token: contextvars.Token[context.Context] | None = None
 
     def __enter__(self) -> CallTrace:
         call = self._call
@@ -92,7 +93,8 @@ class CallTrace:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        context.detach(self._token)  # type: ignore[arg-type]
+        if self._token is not None:
+            context.detach(self._token)
         call, span = self._call, self._span
         recovered = call.prepared.recover_content is not None and call.content is call.prepared.recover_content
         span.set_attributes(
