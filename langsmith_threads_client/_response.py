@@ -20,7 +20,7 @@ from ._generated import Client as _GeneratedClient
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread
 from ._raw_response import SentResponse, as_httpx
-from ._retry import MAX_RETRY_AFTER, server_wait
+from ._retry_after import MAX_RETRY_AFTER, server_wait
 from ._server_message import MESSAGE_LIMIT, one_line, server_message, shorten
 
 __all__ = ["failure_summary", "outcome_unknown", "thread_or_error"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx2
+
+from ._retry_after import MAX_RETRY_AFTER, server_wait
 
 __all__ = [
     "INITIAL_RETRY_DELAY",
@@ -35,10 +35,6 @@ class SendAgain:
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
-# The longest Retry-After the SDK waits for. A server asking for longer gets no retry: the
-# call raises at once and the error carries the wait (`.retry_after`), since a retry sent
-# early is wasted and a call that sleeps for an hour looks hung.
-MAX_RETRY_AFTER = 60.0
 
 # Statuses that say the request was not acted on; any other failure may have created the thread.
 _NOT_PROCESSED_STATUSES = frozenset({408, 429, 503})
@@ -58,38 +54,6 @@ def may_have_reached_server(failure: httpx2.TransportError | int) -> bool:
     if isinstance(failure, int):
         return failure not in _NOT_PROCESSED_STATUSES
     return not isinstance(failure, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)
-
-
-def _retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:
-    """The server's wait, from `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date."""
-    milliseconds = headers.get("retry-after-ms")
-    if milliseconds is not None:
-        try:
-            return float(milliseconds) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    import email.utils  # only for an HTTP-date Retry-After: email is slow to import
-
-    parsed = email.utils.parsedate_tz(value)
-    if parsed is None:
-        return None
-    return float(email.utils.mktime_tz(parsed)) - now
-
-
-def server_wait(headers: Mapping[str, str], now: float) -> float | None:
-    """The seconds the server asked the client to wait (0 for a date in the past), or None
-    when it sent no readable `retry-after-ms` or `Retry-After`."""
-    wait = _retry_after_seconds(headers, now)
-    if wait is None or not math.isfinite(wait):
-        return None
-    return max(wait, 0.0)
 
 
 def retry_delay(retry_number: int, wait: float | None, jitter: float) -> float:

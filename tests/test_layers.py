@@ -18,14 +18,12 @@ PACKAGE = ROOT / "langsmith_threads_client"
 # The breaches issue 24 names, left for its "seam as a value" (others are reshaping those
 # modules): the wire types and reads the whole call (_senders, _aiohttp -> _call), the
 # aiohttp client checks its own configuration with the policy's checks (-> _config), a
-# response is read with the plan of its call (_response -> _exactly_once), and the checks
-# take the call's arguments as one value (_validation -> _arguments).
+# response is read with the plan of its call (_response -> _exactly_once).
 KNOWN = {
     ("_senders.py", "_call.py"),
     ("_aiohttp.py", "_call.py"),
     ("_aiohttp.py", "_config.py"),
     ("_response.py", "_exactly_once.py"),
-    ("_validation.py", "_arguments.py"),
 }
 
 
