@@ -14,7 +14,14 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._aiohttp import DefaultAioHttpClient
     from ._client import AsyncThreadsClient, ThreadsClient
-    from ._defaults import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
+    from ._defaults import (
+        DEFAULT_BASE_URL,
+        DEFAULT_MAX_RESPONSE_BYTES,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_TIMEOUT,
+        NOT_GIVEN,
+        NotGiven,
+    )
     from ._exceptions import (
         APIConnectionError,
         APIResponseValidationError,
@@ -27,6 +34,7 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        ResponseTooLargeError,
         SuperstepsError,
         SuperstepsOutcomeUnknownError,
         ThreadsClientError,
@@ -70,6 +78,7 @@ _HOMES = (
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
@@ -91,6 +100,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawThreadResponse",
+    "ResponseTooLargeError",
     "Send",
     "SensitiveHeadersFilter",
     "SuperstepsError",

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
+from ._body import Body, check_max_response_bytes, encoding_error
 from ._config import check_headers, check_timeout
-from ._defaults import DEFAULT_LIMITS, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
+from ._defaults import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
 from ._lifecycle import AsyncClosing
 from ._raw_response import RawResponse
 
@@ -145,6 +146,7 @@ class DefaultAioHttpClient(AsyncClosing):
     timeout: httpx2.Timeout
     limits: httpx2.Limits
     trust_env: bool
+    max_response_bytes: int | None
 
     def __init__(
         self,
@@ -154,6 +156,7 @@ class DefaultAioHttpClient(AsyncClosing):
         limits: httpx2.Limits = DEFAULT_LIMITS,
         trust_env: bool = True,
         headers: Mapping[str, str] | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         try:
             import aiohttp  # optional dependency
@@ -163,11 +166,13 @@ class DefaultAioHttpClient(AsyncClosing):
         import asyncio  # aiohttp's loop; imported by aiohttp already
 
         self._running_loop = asyncio.get_running_loop
+        self._asyncio_timeout = asyncio.timeout
         if not isinstance(limits, httpx2.Limits):
             raise TypeError(f"limits must be an httpx2.Limits, not {type(limits).__name__}")
         self.timeout = _timeout_of(timeout)
         self.limits = limits
         self.trust_env = bool(trust_env)
+        self.max_response_bytes = check_max_response_bytes(max_response_bytes, "max_response_bytes")
         self._aiohttp = aiohttp
         self._yarl_url = yarl.URL
         self._errors = _error_classes(aiohttp)
@@ -236,6 +241,22 @@ class DefaultAioHttpClient(AsyncClosing):
         else:
             client_timeout = self._last_client_timeout = _client_timeout(self._aiohttp.ClientTimeout, timeout)
             self._last_timeout = timeout
+        try:
+            # The attempt's whole bound (`_deadline.py`): asyncio's own timeout, which also
+            # ends a wait aiohttp has no timeout for (a write, endless 1xx answers, a drip).
+            async with self._asyncio_timeout(call.attempt_bound):
+                return await self._send(session, url, proxy, client_timeout, call)
+        except TimeoutError:
+            raise httpx2.ReadTimeout("the attempt's whole bound (its timeout) passed", request=call.request()) from None
+
+    async def _send(
+        self,
+        session: aiohttp.ClientSession,
+        url: yarl.URL,
+        proxy: yarl.URL | None,
+        client_timeout: aiohttp.ClientTimeout | None,
+        call: CreateThreadCall,
+    ) -> RawResponse:
         slots = self._slots
         if slots is not None:
             if slots.locked():
@@ -253,10 +274,10 @@ class DefaultAioHttpClient(AsyncClosing):
                 proxy=proxy,
             )
             try:
-                content = await response.read()
+                content = await self._read(response, call)
             except BaseException:
-                # Cancelled or failed mid-body: this connection must not go back to the pool
-                # half read (aiohttp's read() closes it too; this says so here).
+                # Cancelled, failed or too large mid-body: this connection must not go back to
+                # the pool half read.
                 response.close()
                 raise
         except (self._aiohttp.ClientError, OSError) as exc:
@@ -264,6 +285,22 @@ class DefaultAioHttpClient(AsyncClosing):
         finally:
             if slots is not None:
                 slots.release()
+        return self._raw(response, content, call)
+
+    async def _read(self, response: aiohttp.ClientResponse, call: CreateThreadCall) -> bytes:
+        """The body as aiohttp decodes it (in bounded pieces), at most the call's cap of it."""
+        codings = ", ".join(response.headers.getall("content-encoding", ())) or None
+        error = encoding_error(codings, call.request())
+        if error is not None:
+            raise error
+        body = Body(call.max_response_bytes)
+        stream = response.content
+        while chunk := await stream.readany():
+            if not body.add(chunk):
+                raise call.too_large(self._raw(response, body.first_bytes(), call))
+        return body.content()
+
+    def _raw(self, response: aiohttp.ClientResponse, content: bytes, call: CreateThreadCall) -> RawResponse:
         return RawResponse(
             response.status, response.reason or "", response.headers, response.raw_headers, content, call.request
         )

@@ -13,11 +13,13 @@ import httpx2
 
 from ._aiohttp import DefaultAioHttpClient
 from ._arguments import CreateArgs, TimeoutArg
+from ._body import check_max_response_bytes
 from ._config import check_api_key, check_base_url, check_headers, check_max_retries, check_timeout
 from ._defaults import (
     API_KEY_ENV_VARS,
     BASE_URL_ENV_VAR,
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
     USER_AGENT,
@@ -59,6 +61,15 @@ def _check_http_client(http_client: object, accepted: tuple[type[Any], ...]) -> 
     raise TypeError(f"http_client must be an {names}, not {type(http_client).__name__}")
 
 
+def _resolve_max_response_bytes(max_response_bytes: int | NotGiven | None, http_client: object) -> int | None:
+    # As timeout: given here wins; else a DefaultAioHttpClient's own; else the SDK's default.
+    if not isinstance(max_response_bytes, NotGiven):
+        return check_max_response_bytes(max_response_bytes, "max_response_bytes")
+    if isinstance(http_client, DefaultAioHttpClient):
+        return http_client.max_response_bytes
+    return DEFAULT_MAX_RESPONSE_BYTES
+
+
 class _BaseThreadsClient(Generic[HttpT]):
     """Everything but I/O: configuration, and turning a create_thread call into a CreateThreadCall."""
 
@@ -75,6 +86,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         headers: Mapping[str, str] | None,
         timeout: TimeoutArg,
         max_retries: int,
+        max_response_bytes: int | NotGiven | None,
         http_client: HttpT | None,
         http_client_types: tuple[type[Any], ...],
         default_http_client: Callable[[httpx2.Timeout], HttpT],
@@ -95,6 +107,7 @@ class _BaseThreadsClient(Generic[HttpT]):
             "headers": headers,
             "timeout": timeout,
             "max_retries": max_retries,
+            "max_response_bytes": max_response_bytes,
             "http_client": http_client,
         }
         self._base_url = url
@@ -106,6 +119,7 @@ class _BaseThreadsClient(Generic[HttpT]):
             self._timeout = check_timeout(http_client.timeout, "http_client.timeout")
         else:
             self._timeout = DEFAULT_TIMEOUT
+        self._max_response_bytes = _resolve_max_response_bytes(max_response_bytes, http_client)
         self._log_base_url = str(url.copy_with(username=None, password=None, query=None, path=url.path.rstrip("/")))
         # Lowest first: what the SDK derives, then the user's http_client's own headers (httpx2
         # merges those under each request's), then `headers=`; the body's headers last, they are the SDK's.
@@ -148,6 +162,11 @@ class _BaseThreadsClient(Generic[HttpT]):
     def timeout(self) -> httpx2.Timeout:
         """The timeout of each attempt, unless a call gives its own (read-only)."""
         return self._timeout
+
+    @property
+    def max_response_bytes(self) -> int | None:
+        """The most of one answer the client reads, counted after decoding (read-only; None: no limit)."""
+        return self._max_response_bytes
 
     @property
     def is_closed(self) -> bool:
@@ -233,7 +252,9 @@ class _BaseThreadsClient(Generic[HttpT]):
         target = self._target
         if target is None:
             target = self._target = self._bind()
-        call = target.call(args, timeout=self._timeout, max_retries=self._max_retries)
+        call = target.call(
+            args, timeout=self._timeout, max_retries=self._max_retries, max_response_bytes=self._max_response_bytes
+        )
         if "opentelemetry.trace" in sys.modules:  # the application traces: `_otel.py`
             from ._otel import CallTrace
 

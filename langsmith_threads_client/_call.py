@@ -23,14 +23,15 @@ import httpx2
 
 from ._arguments import CreateArgs
 from ._config import check_headers, check_timeout
-from ._defaults import NotGiven
+from ._deadline import attempt_bound
+from ._defaults import DEFAULT_MAX_RESPONSE_BYTES, NotGiven
 from ._exactly_once import PreparedCreate, plan_create
-from ._exceptions import APIConnectionError, APITimeoutError
+from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread, ThreadCreate
 from ._logging import logger
 from ._raw_response import SentResponse
-from ._response import failure_summary, outcome_unknown, thread_or_error
+from ._response import failure_summary, outcome_unknown, response_too_large, thread_or_error
 from ._retry import (
     MAX_RETRY_AFTER,
     RETRYABLE_STATUSES,
@@ -80,13 +81,22 @@ class Target:
         log_url = str(url.copy_with(username=None, password=None, query=None))
         return cls(_METHOD, url, origin_of(url), log_url, {**headers, **_HEADERS})
 
-    def call(self, args: CreateArgs, *, timeout: httpx2.Timeout, max_retries: int) -> CreateThreadCall:
+    def call(
+        self, args: CreateArgs, *, timeout: httpx2.Timeout, max_retries: int, max_response_bytes: int | None
+    ) -> CreateThreadCall:
         """`args` checked (before anything is sent) into the call that sends them."""
         prepared = plan_create(check_create(args))
         headers = None if args.headers is None else check_headers(args.headers, "headers")
         if not isinstance(args.timeout, NotGiven):
             timeout = check_timeout(args.timeout, "timeout")
-        return CreateThreadCall(prepared, self, headers=headers, timeout=timeout, max_retries=max_retries)
+        return CreateThreadCall(
+            prepared,
+            self,
+            headers=headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_response_bytes=max_response_bytes,
+        )
 
 
 class CreateThreadCall:
@@ -98,10 +108,12 @@ class CreateThreadCall:
         "_max_retries",
         "_origin",
         "_redirects",
+        "attempt_bound",
         "content",
         "headers",
         "lost",
         "lost_failure",
+        "max_response_bytes",
         "method",
         "prepared",
         "response",
@@ -117,6 +129,8 @@ class CreateThreadCall:
     headers: Mapping[str, str]
     content: bytes
     timeout: httpx2.Timeout
+    attempt_bound: float | None
+    max_response_bytes: int | None
     retries: int
     lost: bool
     lost_failure: str | None
@@ -132,6 +146,7 @@ class CreateThreadCall:
         headers: Mapping[str, str] | None,
         timeout: httpx2.Timeout,
         max_retries: int,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.prepared = prepared
         # What the next attempt sends; a sender reads these (and never changes them).
@@ -141,6 +156,8 @@ class CreateThreadCall:
         self.headers = target.headers if headers is None else {**target.headers, **headers}
         self.content = prepared.content
         self.timeout = timeout
+        self.attempt_bound = attempt_bound(timeout)  # seconds one attempt may take as a whole
+        self.max_response_bytes = max_response_bytes  # the most of one answer a sender reads
         self._origin = target.origin
         self._log_url = target.log_url
         self._max_retries = max_retries
@@ -205,6 +222,15 @@ class CreateThreadCall:
             # may have run once, in part or not at all. Never the call's success.
             raise outcome_unknown(response, thread, self.prepared, self.lost_failure or "no answer")
         return thread
+
+    def too_large(self, response: SentResponse) -> ResponseTooLargeError:
+        """The error for an answer a sender stopped reading at the cap (`response` holds its first bytes).
+
+        Final whatever the status: a retry or a redirect would read the same server's answer again.
+        """
+        self._log_attempt(response.status_code, response)
+        assert self.max_response_bytes is not None
+        return response_too_large(response, self.prepared, self.lost, self.max_response_bytes)
 
     def on_error(self, exc: httpx2.TransportError) -> SendAgain:
         """When to send again; raises APIConnectionError/APITimeoutError when the call is done."""

@@ -56,6 +56,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
         headers: Mapping[str, str] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_bytes: int | NotGiven | None = NOT_GIVEN,
         http_client: httpx2.Client | None = None,
     ) -> None:
         super().__init__(
@@ -64,6 +65,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
             headers=headers,
             timeout=timeout,
             max_retries=max_retries,
+            max_response_bytes=max_response_bytes,
             http_client=http_client,
             http_client_types=(httpx2.Client,),
             default_http_client=lambda timeout: httpx2.Client(timeout=timeout, follow_redirects=False),
@@ -185,6 +187,7 @@ class AsyncThreadsClient(AsyncClosing, _BaseThreadsClient[httpx2.AsyncClient | D
         headers: Mapping[str, str] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_bytes: int | NotGiven | None = NOT_GIVEN,
         http_client: httpx2.AsyncClient | DefaultAioHttpClient | None = None,
     ) -> None:
         self._loop = LoopBinding()  # the event loop whose connections the pool holds
@@ -194,6 +197,7 @@ class AsyncThreadsClient(AsyncClosing, _BaseThreadsClient[httpx2.AsyncClient | D
             headers=headers,
             timeout=timeout,
             max_retries=max_retries,
+            max_response_bytes=max_response_bytes,
             http_client=http_client,
             http_client_types=(httpx2.AsyncClient, DefaultAioHttpClient),
             default_http_client=lambda timeout: httpx2.AsyncClient(timeout=timeout, follow_redirects=False),

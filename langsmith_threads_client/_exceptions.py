@@ -30,6 +30,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "SuperstepsError",
     "SuperstepsOutcomeUnknownError",
     "ThreadsClientError",
@@ -149,6 +150,48 @@ class APIStatusError(ThreadsClientError):
         self.detail = detail
         self.request_id = response.headers.get("x-request-id")
         self.retry_after = retry_after
+
+
+class ResponseTooLargeError(ThreadsClientError):
+    """The answer was larger than the client's `max_response_bytes` (counted after decoding).
+
+    The SDK stopped reading it there: a server cannot make a call hold more than the cap,
+    whatever it sends. The answer is not retried (the same server would send it again).
+    `status_code` and `response` (a redacted copy, whose content is the first bytes) are
+    the answer's; `body` its first bytes (at most 64 KiB, never more than the cap) and
+    `detail` a short line of them; `limit` the cap. `thread_may_exist` is True for a 2xx,
+    for an answer that does not prove the server left the thread alone (a 5xx but 503, a
+    409, a 400 with supersteps) and after an earlier attempt of the call went unanswered:
+    finish the create with `thread_id=error.thread_id` and `if_exists="do_nothing"` on a
+    client with a larger cap (the README's "Finishing a failed create exactly once").
+    """
+
+    response: httpx2.Response
+    status_code: int
+    body: bytes
+    detail: str
+    request_id: str | None
+    limit: int
+    thread_may_exist: bool
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx2.Response,
+        detail: str,
+        limit: int,
+        thread_may_exist: bool,
+        thread_id: uuid.UUID | None = None,
+    ) -> None:
+        super().__init__(message, thread_id=thread_id)
+        self.response = redacted_response(response)
+        self.status_code = response.status_code
+        self.body = response.content
+        self.detail = detail
+        self.request_id = response.headers.get("x-request-id")
+        self.limit = limit
+        self.thread_may_exist = thread_may_exist
 
 
 class BadRequestError(APIStatusError):

@@ -19,14 +19,14 @@ _DECODED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding"})
 
 
 class RawResponse:
-    """A complete response as a sender other than httpx2 read it: what the call logic reads.
+    """A complete response as a sender read it (its body decoded, within the cap): what the call logic reads.
 
     Parsing a Thread and deciding a retry need only the status, a few headers and the
     body, so building an httpx2.Response (and its Request) is left to the error path:
     `to_httpx()`, for the errors whose `.response` is an httpx2.Response.
     """
 
-    __slots__ = ("_raw_headers", "_request", "content", "headers", "reason_phrase", "status_code")
+    __slots__ = ("_http_version", "_raw_headers", "_request", "content", "headers", "reason_phrase", "status_code")
     status_code: int
     reason_phrase: str
     headers: Mapping[str, str]
@@ -40,6 +40,7 @@ class RawResponse:
         raw_headers: Sequence[tuple[bytes, bytes]],
         content: bytes,
         request: Callable[[], httpx2.Request],
+        http_version: str = "HTTP/1.1",
     ) -> None:
         self.status_code = status_code
         self.reason_phrase = reason_phrase
@@ -47,13 +48,17 @@ class RawResponse:
         self.content = content  # the whole body, decoded
         self._raw_headers = raw_headers
         self._request = request
+        self._http_version = http_version
 
     def json(self) -> Any:
         return json.loads(self.content)
 
     def to_httpx(self) -> httpx2.Response:
         headers = [(name, value) for name, value in self._raw_headers if name.lower() not in _DECODED_HEADERS]
-        extensions = {"http_version": b"HTTP/1.1", "reason_phrase": self.reason_phrase.encode("ascii", "replace")}
+        extensions = {
+            "http_version": self._http_version.encode("ascii"),
+            "reason_phrase": self.reason_phrase.encode("ascii", "replace"),
+        }
         return httpx2.Response(
             self.status_code, headers=headers, content=self.content, request=self._request(), extensions=extensions
         )

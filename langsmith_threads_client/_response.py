@@ -23,7 +23,7 @@ from ._raw_response import SentResponse, as_httpx
 from ._retry_after import MAX_RETRY_AFTER, server_wait
 from ._server_message import MESSAGE_LIMIT, one_line, server_message, shorten
 
-__all__ = ["failure_summary", "outcome_unknown", "thread_or_error"]
+__all__ = ["failure_summary", "outcome_unknown", "response_too_large", "thread_or_error"]
 
 _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
     400: errors.BadRequestError,
@@ -85,6 +85,45 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
         said += f" (not retried: the server asked to wait {wait:g} s, longer than the SDK waits, {MAX_RETRY_AFTER:g} s)"
     return error_class(
         f"{summary}{said}", response=response, body=body, detail=detail, thread_id=prepared.thread_id, retry_after=wait
+    )
+
+
+# Answers that prove the server left the thread alone: refused before acting on the request.
+_NOT_ACTED = frozenset({401, 403, 404, 405, 408, 413, 415, 422, 429, 503})
+
+
+def _may_have_acted(status: int, prepared: PreparedCreate) -> bool:
+    if 300 <= status < 400 or status in _NOT_ACTED:
+        return False
+    return not (status == 400 and not prepared.has_supersteps)
+
+
+def response_too_large(
+    response: SentResponse, prepared: PreparedCreate, lost: bool, limit: int
+) -> errors.ResponseTooLargeError:
+    """The error for an answer past the cap; `response` holds only its first bytes."""
+    full = as_httpx(response)
+    status = response.status_code
+    may_exist = lost or _may_have_acted(status, prepared)
+    text = full.content[:MESSAGE_LIMIT].decode("utf-8", "replace")
+    # Shown as text: what a hostile server sent may hold anything (a bomb's first bytes are NULs).
+    began = one_line("".join(char if char.isprintable() or char in "\t\n" else "\ufffd" for char in text))
+    began = began or "(nothing)"
+    note = (
+        f"; thread {prepared.thread_id} may exist (finish it with if_exists='do_nothing' on a client "
+        "with a larger max_response_bytes)"
+        if may_exist
+        else ""
+    )
+    return errors.ResponseTooLargeError(
+        f"{status} {response.reason_phrase}".strip()
+        + f": the answer is larger than max_response_bytes ({limit:,} bytes "
+        f"after decoding); reading stopped there{note}. It began: {shorten(began, 120)}",
+        response=full,
+        detail=began,
+        limit=limit,
+        thread_may_exist=may_exist,
+        thread_id=prepared.thread_id,
     )
 
 

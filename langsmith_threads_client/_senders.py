@@ -1,21 +1,30 @@
 """The one seam between a call's logic and the wire: a sender sends one attempt.
 
 A sender takes the CreateThreadCall (which says what the attempt sends: method, URL,
-headers, body, timeout) and returns the complete response, or raises the
-httpx2.TransportError that says what failed (and so whether the request may have reached
-the server). It follows no redirect: the call does that itself, so the key never goes to
-another origin. The sync client sends on httpx2 only (`HttpxSender`); the async one on any
-`AsyncSender`: httpx2's, through the adapter below, or DefaultAioHttpClient (`_aiohttp.py`),
-which sends on aiohttp directly.
+headers, body, timeout, and the most of an answer to read) and returns the complete
+response, or raises the httpx2.TransportError that says what failed (and so whether the
+request may have reached the server). It follows no redirect: the call does that itself,
+so the key never goes to another origin. The sync client sends on httpx2 only
+(`HttpxSender`); the async one on any `AsyncSender`: httpx2's, through the adapter below,
+or DefaultAioHttpClient (`_aiohttp.py`), which sends on aiohttp directly.
+
+Both keep each attempt within its whole bound (`_deadline.py`) and read an answer as a
+stream of decoded pieces, stopping at the cap (`_body.py`): past it, the call's
+ResponseTooLargeError; the pieces are decoded by httpx2's own decoders, which inflate in
+bounded steps.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import httpx2
 
-from ._raw_response import SentResponse
+from ._body import Body, encoding_error
+from ._deadline import DEADLINE, bound_transports
+from ._raw_response import RawResponse, SentResponse
 
 if TYPE_CHECKING:
     from ._call import CreateThreadCall
@@ -30,6 +39,68 @@ class AsyncSender(Protocol):
     async def send_attempt(self, call: CreateThreadCall, /) -> SentResponse: ...
 
 
+def _deadline_of(call: CreateThreadCall) -> float | None:
+    bound = call.attempt_bound
+    return None if bound is None else time.monotonic() + bound
+
+
+def _check_encodings(response: httpx2.Response) -> None:
+    error = encoding_error(response.headers.get("content-encoding"), response.request)
+    if error is not None:
+        raise error
+
+
+def _past(deadline: float | None, response: httpx2.Response) -> None:
+    # httpx2's own transports stop at the deadline themselves; this bounds a custom one's body.
+    if deadline is not None and time.monotonic() >= deadline:
+        raise httpx2.ReadTimeout("the attempt's whole bound (its timeout) passed", request=response.request)
+
+
+def _read(response: httpx2.Response, call: CreateThreadCall, deadline: float | None) -> RawResponse:
+    """The answer read to its end within the cap (raises the call's ResponseTooLargeError past it)."""
+    _check_encodings(response)
+    body = Body(call.max_response_bytes)
+    try:
+        for chunk in response.iter_bytes():
+            if not body.add(chunk):
+                raise call.too_large(_raw(response, body.first_bytes()))
+            _past(deadline, response)
+    except httpx2.DecodingError as exc:
+        raise httpx2.RemoteProtocolError(
+            f"the answer's body could not be decoded: {exc}", request=response.request
+        ) from exc
+    return _raw(response, body.content())
+
+
+async def _aread(response: httpx2.Response, call: CreateThreadCall, deadline: float | None) -> RawResponse:
+    _check_encodings(response)
+    body = Body(call.max_response_bytes)
+    chunks: AsyncIterator[bytes] = response.aiter_bytes()
+    try:
+        async for chunk in chunks:
+            if not body.add(chunk):
+                raise call.too_large(_raw(response, body.first_bytes()))
+            _past(deadline, response)
+    except httpx2.DecodingError as exc:
+        raise httpx2.RemoteProtocolError(
+            f"the answer's body could not be decoded: {exc}", request=response.request
+        ) from exc
+    return _raw(response, body.content())
+
+
+def _raw(response: httpx2.Response, content: bytes) -> RawResponse:
+    """What the call reads: httpx2's status and headers, the decoded body read here."""
+    return RawResponse(
+        response.status_code,
+        response.reason_phrase,
+        response.headers,
+        response.headers.raw,
+        content,
+        lambda: response.request,
+        http_version=response.http_version,
+    )
+
+
 class HttpxSender:
     """An httpx2.Client as the sync client's sender: the request built by the client, with its own defaults."""
 
@@ -37,9 +108,19 @@ class HttpxSender:
 
     def __init__(self, http: httpx2.Client) -> None:
         self._http = http
+        bound_transports(http)
 
     def send_attempt(self, call: CreateThreadCall, /) -> SentResponse:
-        return self._http.send(call.request(self._http), follow_redirects=False)
+        deadline = _deadline_of(call)
+        token = DEADLINE.set(deadline)
+        try:
+            response = self._http.send(call.request(self._http), follow_redirects=False, stream=True)
+            try:
+                return _read(response, call, deadline)
+            finally:
+                response.close()
+        finally:
+            DEADLINE.reset(token)
 
 
 class HttpxAsyncSender:
@@ -49,9 +130,19 @@ class HttpxAsyncSender:
 
     def __init__(self, http: httpx2.AsyncClient) -> None:
         self._http = http
+        bound_transports(http)
 
     async def send_attempt(self, call: CreateThreadCall, /) -> SentResponse:
-        return await self._http.send(call.request(self._http), follow_redirects=False)
+        deadline = _deadline_of(call)
+        token = DEADLINE.set(deadline)
+        try:
+            response = await self._http.send(call.request(self._http), follow_redirects=False, stream=True)
+            try:
+                return await _aread(response, call, deadline)
+            finally:
+                await response.aclose()
+        finally:
+            DEADLINE.reset(token)
 
 
 def async_sender_for(http: httpx2.AsyncClient | AsyncSender) -> AsyncSender:
