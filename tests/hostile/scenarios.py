@@ -47,6 +47,8 @@ SCENARIOS = {
         Scenario("huge_valid_200", TOO_LARGE, status=200, may_exist=True, timeout=SIZE_BOUND),
         Scenario("many_headers", CONNECTION),
         Scenario("drip", TIMEOUT, times_out=True),
+        # The bound is per attempt: a retry gets a bound of its own, after the backoff.
+        Scenario("drip_retried", TIMEOUT, times_out=True, max_retries=1, attempts=2),
         # h11 reads a chunk size of up to 20 hex digits, then the endless chunk meets the cap;
         # aiohttp's parser refuses a size past 2^63 at once.
         Scenario(

@@ -286,6 +286,7 @@ HANDLERS: dict[str, Callable[[Conn], None]] = {
     "huge_valid_200": huge_valid_200,
     "many_headers": many_headers,
     "drip": drip,
+    "drip_retried": drip,
     "chunk_size_past_2_63": chunk_size_past_2_63,
     "content_length_smaller": content_length_smaller,
     "content_length_larger": content_length_larger,

@@ -1,0 +1,249 @@
+"""The bounds of the README's "Security" section, on httpx2's transport seam, sync and async.
+
+The cap on an answer's size (counted after decoding), the bound on content codings, how the
+parts of a timeout make an attempt's whole bound, and where each is configured. The same
+bounds against real misbehaving sockets, on every client kind, with time and memory
+measured, are in tests/hostile/.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+import pickle
+import uuid
+from typing import Any
+
+import httpx2
+import pytest
+
+from langsmith_threads_client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    APIConnectionError,
+    AsyncThreadsClient,
+    DefaultAioHttpClient,
+    ResponseTooLargeError,
+    ThreadsClient,
+    ThreadsClientError,
+)
+from langsmith_threads_client._body import FIRST_BYTES, Body
+from langsmith_threads_client._bounded_io import AsyncBackend, Backend, bound_pools
+from langsmith_threads_client._deadline import attempt_bound
+from tests.unit.conftest import DriverFactory
+from tests.unit.drivers import real_thread_body, sent_json
+from tests.unit.mock_server import MockServer
+
+SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
+
+
+def _padded_thread(request: httpx2.Request, padding: int, status: int = 200, **headers: str) -> httpx2.Response:
+    """A valid thread after `padding` spaces (JSON allows them): too large only by its size."""
+    body = b" " * padding + json.dumps(real_thread_body(thread_id=sent_json(request)["thread_id"])).encode()
+    return httpx2.Response(status, content=body, headers={"content-type": "application/json", **headers})
+
+
+# --- the cap ----------------------------------------------------------------------------------
+
+
+def test_an_answer_past_the_cap_raises_response_too_large_once(make_client: DriverFactory, api: MockServer) -> None:
+    api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 5000))
+    client = make_client(max_response_bytes=1000, max_retries=2)
+    with pytest.raises(ResponseTooLargeError) as caught:
+        client.create()
+    error = caught.value
+    assert api.calls.call_count == 1, "never retried: the server would send the same answer again"
+    assert isinstance(error, ThreadsClientError)
+    assert (error.status_code, error.limit, error.thread_may_exist) == (200, 1000, True)
+    assert error.thread_id == uuid.UUID(sent_json(api.calls.last.request)["thread_id"])
+    assert error.body == b" " * 1000, "the first bytes, never more than the cap"
+    assert error.response.content == error.body
+    assert len(str(error)) < 600
+    assert "may exist" in str(error) and str(error.thread_id) in str(error)
+
+
+def test_an_answer_of_exactly_the_cap_is_read_and_one_byte_more_is_not(
+    make_client: DriverFactory, api: MockServer
+) -> None:
+    api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 100))
+    size = 100 + len(json.dumps(real_thread_body()).encode())  # the same length for any thread id
+    assert make_client(max_response_bytes=size).create().thread_id
+    with pytest.raises(ResponseTooLargeError):
+        make_client(max_response_bytes=size - 1).create()
+
+
+def test_the_cap_counts_bytes_after_decoding(make_client: DriverFactory, api: MockServer) -> None:
+    # 2 MB of spaces compress to a few KB: the cap is on what the SDK would hold, not on the wire.
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        plain = _padded_thread(request, 2_000_000).content
+        # A stream, so that the mock does not decode it first: the SDK's read does.
+        return httpx2.Response(
+            200, stream=httpx2.ByteStream(gzip.compress(plain)), headers={"content-encoding": "gzip"}
+        )
+
+    api.post("/threads").mock(side_effect=answer)
+    with pytest.raises(ResponseTooLargeError) as caught:
+        make_client(max_response_bytes=1_000_000).create()
+    assert len(caught.value.body) == FIRST_BYTES
+
+
+@pytest.mark.parametrize(
+    ("status", "supersteps", "may_exist"),
+    [
+        (500, False, True),
+        (409, False, True),
+        (400, True, True),
+        (400, False, False),
+        (422, False, False),
+        (503, False, False),
+        (429, False, False),
+        (404, False, False),
+        (307, False, False),
+    ],
+)
+def test_whether_the_thread_may_exist_follows_the_status(
+    make_client: DriverFactory, api: MockServer, status: int, supersteps: bool, may_exist: bool
+) -> None:
+    api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 5000, status))
+    kwargs = {"supersteps": SUPERSTEPS, "graph_id": "echo"} if supersteps else {}
+    with pytest.raises(ResponseTooLargeError) as caught:
+        make_client(max_response_bytes=1000, max_retries=0).create(**kwargs)
+    assert (caught.value.status_code, caught.value.thread_may_exist) == (status, may_exist)
+
+
+def test_after_a_lost_attempt_the_thread_may_exist_whatever_the_status(
+    make_client: DriverFactory, api: MockServer
+) -> None:
+    answers = iter([httpx2.ReadError("reset")])
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        for failure in answers:
+            raise failure
+        return _padded_thread(request, 5000, 422)
+
+    api.post("/threads").mock(side_effect=answer)
+    with pytest.raises(ResponseTooLargeError) as caught:
+        make_client(max_response_bytes=1000, max_retries=1).create()
+    assert caught.value.thread_may_exist
+
+
+def test_no_limit_reads_any_size(make_client: DriverFactory, api: MockServer) -> None:
+    api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 100_000))
+    assert make_client(max_response_bytes=None).create().thread_id
+
+
+def test_response_too_large_pickles_whole() -> None:
+    request = httpx2.Request("POST", "http://h/threads", headers={"x-api-key": "secret"})
+    response = httpx2.Response(200, content=b"{ ", request=request, headers={"x-request-id": "r1"})
+    error = ResponseTooLargeError(
+        "m", response=response, detail="{", limit=2, thread_may_exist=True, thread_id=uuid.UUID(int=1)
+    )
+    for copied in (pickle.loads(pickle.dumps(error)), copy.copy(error)):
+        assert type(copied) is ResponseTooLargeError
+        assert (copied.body, copied.limit, copied.thread_may_exist, copied.request_id) == (b"{ ", 2, True, "r1")
+        assert copied.thread_id == uuid.UUID(int=1) and copied.status_code == 200
+    assert b"secret" not in pickle.dumps(error)
+
+
+def test_body_keeps_at_most_the_first_bytes_of_a_too_large_answer() -> None:
+    body = Body(10)
+    assert body.add(b"12345") and body.add(b"678")
+    assert not body.add(b"9abcdef")
+    assert body.first_bytes() == b"123456789a"
+    unlimited = Body(None)
+    assert unlimited.add(b"x" * 100) and unlimited.content() == b"x" * 100
+
+
+# --- content codings --------------------------------------------------------------------------
+
+
+def _encoded(request: httpx2.Request, times: int) -> httpx2.Response:
+    body = json.dumps(real_thread_body(thread_id=sent_json(request)["thread_id"])).encode()
+    for _ in range(times):
+        body = gzip.compress(body)
+    codings = ", ".join(["gzip"] * times)
+    return httpx2.Response(200, stream=httpx2.ByteStream(body), headers={"content-encoding": codings})
+
+
+def test_five_content_codings_are_decoded(make_client: DriverFactory, api: MockServer) -> None:
+    api.post("/threads").mock(side_effect=lambda request: _encoded(request, 5))
+    assert make_client().create().thread_id
+
+
+def test_more_than_five_content_codings_are_refused_as_a_broken_answer(
+    make_client: DriverFactory, api: MockServer
+) -> None:
+    api.post("/threads").mock(side_effect=lambda request: _encoded(request, 6))
+    with pytest.raises(APIConnectionError) as caught:
+        make_client(max_retries=0).create()
+    assert type(caught.value.__cause__) is httpx2.RemoteProtocolError
+    assert "6 content codings; at most 5" in str(caught.value)
+    assert caught.value.thread_id is not None
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def test_max_response_bytes_defaults_and_is_checked() -> None:
+    with ThreadsClient(api_key=None) as client:
+        assert client.max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES == 64 * 1024 * 1024
+    with ThreadsClient(api_key=None, max_response_bytes=10) as client, copy.copy(client) as copied:
+        assert copied.max_response_bytes == 10
+    with ThreadsClient(api_key=None, max_response_bytes=None) as client:
+        assert client.max_response_bytes is None
+    bad_values: list[tuple[Any, type[Exception]]] = [
+        (0, ValueError),
+        (-1, ValueError),
+        ("10", TypeError),
+        (True, TypeError),
+        (1.5, TypeError),
+    ]
+    for bad, error in bad_values:
+        with pytest.raises(error, match="max_response_bytes"):
+            ThreadsClient(api_key=None, max_response_bytes=bad)
+        with pytest.raises(error, match="max_response_bytes"):
+            DefaultAioHttpClient(max_response_bytes=bad)
+
+
+async def test_the_async_client_takes_its_aiohttp_transports_cap_unless_given_its_own() -> None:
+    async with DefaultAioHttpClient(max_response_bytes=123) as http:
+        assert http.max_response_bytes == 123
+        async with AsyncThreadsClient(api_key=None, http_client=http) as client:
+            assert client.max_response_bytes == 123
+        async with AsyncThreadsClient(api_key=None, http_client=http, max_response_bytes=5) as client:
+            assert client.max_response_bytes == 5
+    async with DefaultAioHttpClient() as http:
+        assert http.max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES
+
+
+# --- the whole-attempt bound ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("timeout", "bound"),
+    [
+        (httpx2.Timeout(2.0), 2.0),
+        (httpx2.Timeout(60.0, connect=5.0), 60.0),  # the SDK's default
+        (httpx2.Timeout(connect=1.0, read=3.0, write=2.0, pool=4.0), 4.0),
+        (httpx2.Timeout(5.0, read=None), None),  # no limit on reading: no whole bound either
+        (httpx2.Timeout(None), None),
+    ],
+)
+def test_an_attempts_whole_bound_is_the_largest_part_of_its_timeout(
+    timeout: httpx2.Timeout, bound: float | None
+) -> None:
+    assert attempt_bound(timeout) == bound
+
+
+async def test_httpx2s_own_transports_keep_the_deadline() -> None:
+    # httpx2 has no public hook for a network backend: if it moves its pools, this fails.
+    with ThreadsClient(api_key=None) as client:
+        assert isinstance(client._http._transport._pool._network_backend, Backend)  # type: ignore[attr-defined]
+    with httpx2.Client(mounts={"http://other": httpx2.HTTPTransport()}) as own:
+        with ThreadsClient(api_key=None, http_client=own):
+            assert bound_pools(own) == 0, "both transports already bounded, once"
+        for transport in (own._transport, *own._mounts.values()):
+            assert isinstance(transport._pool._network_backend, Backend)  # type: ignore[union-attr]
+    async with AsyncThreadsClient(api_key=None) as async_client:
+        backend = async_client._http._transport._pool._network_backend  # type: ignore[union-attr]
+        assert isinstance(backend, AsyncBackend)
