@@ -7,7 +7,9 @@ httpx2.Timeout, TLS verified with httpx2's own SSL context, proxies taken from t
 environment the way httpx2 reads them, connection limits from an httpx2.Limits, no
 redirect followed, a cancelled call never costs a pooled connection, and every aiohttp
 failure is raised as the httpx2.TransportError that says whether the request may have
-reached the server (what retries and exactly-once decide on).
+reached the server (what retries and exactly-once decide on). And the SDK's own bounds:
+each attempt ends within its whole bound, and at most `max_response_bytes` of an answer
+is read (aiohttp inflates a compressed body in bounded pieces as it is read).
 
 aiohttp (and asyncio with it) is imported when the class is instantiated, so
 `import langsmith_threads_client` stays light, and works without the extra.
@@ -101,8 +103,8 @@ def _client_timeout(client_timeout: type[aiohttp.ClientTimeout], timeout: httpx2
     which also bounds the DNS lookup, as httpx2's does, and the wait for a pooled
     connection, which never happens: the client's own slots bound that wait by httpx2's
     pool timeout (see `_acquire`). read -> sock_read (each wait for data, from the end of
-    sending on). aiohttp has no write timeout (a create_thread body leaves in one write),
-    and no total: httpx2 has none either.
+    sending on). aiohttp has no write timeout, and no total here: the attempt's whole
+    bound (`_deadline.py`) is asyncio's own timeout around the attempt (`send_attempt`).
     """
     connect = timeout.connect
     return client_timeout(total=None, connect=connect, sock_connect=connect, sock_read=timeout.read)
@@ -136,8 +138,9 @@ class DefaultAioHttpClient(AsyncClosing):
     given: the SDK's default; None: no limit; overridden by the AsyncThreadsClient's own
     when given there), `verify` (TLS, on by
     default), `limits`, `trust_env` (proxies and SSL_CERT_FILE/SSL_CERT_DIR from the
-    environment) and default `headers`. aiohttp keeps idle connections up to
-    `max_connections`; it has no separate keep-alive cap.
+    environment) and default `headers`; `max_response_bytes` is the most of one answer read,
+    after decoding (None: no limit; an AsyncThreadsClient's own wins when given there).
+    aiohttp keeps idle connections up to `max_connections`; it has no separate keep-alive cap.
 
     The caller owns it: close it with `await client.aclose()` or `async with`. It runs on
     asyncio, and on the first event loop it is used on.
@@ -289,10 +292,11 @@ class DefaultAioHttpClient(AsyncClosing):
 
     async def _read(self, response: aiohttp.ClientResponse, call: CreateThreadCall) -> bytes:
         """The body as aiohttp decodes it (in bounded pieces), at most the call's cap of it."""
-        codings = ", ".join(response.headers.getall("content-encoding", ())) or None
-        error = encoding_error(codings, call.request())
-        if error is not None:
-            raise error
+        codings = response.headers.getall("content-encoding", None)
+        if codings is not None:
+            error = encoding_error(", ".join(codings), call.request)
+            if error is not None:
+                raise error
         body = Body(call.max_response_bytes)
         stream = response.content
         while chunk := await stream.readany():

@@ -12,6 +12,8 @@ decoder, and a server could stack them without end.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx2
 
 __all__ = ["FIRST_BYTES", "MAX_ENCODINGS", "Body", "check_max_response_bytes", "encoding_error", "too_many_encodings"]
@@ -74,10 +76,15 @@ def too_many_encodings(content_encoding: str | None) -> str | None:
     return f"the answer has {len(codings)} content codings; at most {MAX_ENCODINGS} are decoded"
 
 
-def encoding_error(content_encoding: str | None, request: httpx2.Request) -> httpx2.RemoteProtocolError | None:
-    """The error for an answer whose codings are not decoded: like a broken body, the server may have acted."""
+def encoding_error(
+    content_encoding: str | None, request: Callable[[], httpx2.Request]
+) -> httpx2.RemoteProtocolError | None:
+    """The error for an answer whose codings are not decoded: like a broken body, the server may have acted.
+
+    `request` builds the attempt's request, only for the error (building one costs more than the check).
+    """
     reason = too_many_encodings(content_encoding)
-    return None if reason is None else httpx2.RemoteProtocolError(reason, request=request)
+    return None if reason is None else httpx2.RemoteProtocolError(reason, request=request())
 
 
 def check_max_response_bytes(value: object, name: str) -> int | None:

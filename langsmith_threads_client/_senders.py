@@ -45,9 +45,11 @@ def _deadline_of(call: CreateThreadCall) -> float | None:
 
 
 def _check_encodings(response: httpx2.Response) -> None:
-    error = encoding_error(response.headers.get("content-encoding"), response.request)
-    if error is not None:
-        raise error
+    codings = response.headers.get("content-encoding")
+    if codings is not None:
+        error = encoding_error(codings, lambda: response.request)
+        if error is not None:
+            raise error
 
 
 def _past(deadline: float | None, response: httpx2.Response) -> None:

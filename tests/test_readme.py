@@ -42,7 +42,7 @@ def run_pytest(python: str | Path, folder: Path) -> subprocess.CompletedProcess[
 # What each example must print (a part of it), in README order.
 EXPECTED = [
     "idle", "10 threads", "['hi']", "True True", "409 True Thread with ID", "7", "created once:", "state: ['hi']",
-    "64 threads",
+    "read at most 268435456 bytes", "64 threads",
 ]  # fmt: skip
 
 
