@@ -35,10 +35,10 @@ DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 
 def attempt_bound(timeout: httpx2.Timeout) -> float | None:
     """Seconds one attempt may take as a whole: the largest part, or None when a part has no limit."""
-    parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
-    if None in parts:
+    connect, read, write, pool = timeout.connect, timeout.read, timeout.write, timeout.pool
+    if connect is None or read is None or write is None or pool is None:
         return None
-    return max(part for part in parts if part is not None)
+    return max(connect, read, write, pool)
 
 
 def past_deadline() -> bool:

@@ -37,16 +37,16 @@ class RawResponse:
         status_code: int,
         reason_phrase: str,
         headers: Mapping[str, str],
-        raw_headers: Sequence[tuple[bytes, bytes]],
+        raw_headers: Sequence[tuple[bytes, bytes]] | httpx2.Headers,
         content: bytes,
         request: Callable[[], httpx2.Request],
-        http_version: str = "HTTP/1.1",
+        http_version: bytes = b"HTTP/1.1",
     ) -> None:
         self.status_code = status_code
         self.reason_phrase = reason_phrase
         self.headers = headers  # case-insensitive
         self.content = content  # the whole body, decoded
-        self._raw_headers = raw_headers
+        self._raw_headers = raw_headers  # httpx2's Headers as they are: their raw list is built on the error path
         self._request = request
         self._http_version = http_version
 
@@ -54,9 +54,10 @@ class RawResponse:
         return json.loads(self.content)
 
     def to_httpx(self) -> httpx2.Response:
-        headers = [(name, value) for name, value in self._raw_headers if name.lower() not in _DECODED_HEADERS]
+        raw = self._raw_headers.raw if isinstance(self._raw_headers, httpx2.Headers) else self._raw_headers
+        headers = [(name, value) for name, value in raw if name.lower() not in _DECODED_HEADERS]
         extensions = {
-            "http_version": self._http_version.encode("ascii"),
+            "http_version": self._http_version,
             "reason_phrase": self.reason_phrase.encode("ascii", "replace"),
         }
         return httpx2.Response(

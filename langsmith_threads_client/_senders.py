@@ -96,10 +96,10 @@ def _raw(response: httpx2.Response, content: bytes) -> RawResponse:
         response.status_code,
         response.reason_phrase,
         response.headers,
-        response.headers.raw,
+        response.headers,
         content,
         lambda: response.request,
-        http_version=response.http_version,
+        response.extensions.get("http_version", b"HTTP/1.1"),
     )
 
 
