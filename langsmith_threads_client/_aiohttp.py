@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import yarl
 
     from ._call import CreateThreadCall
+    from ._watchdog import Watchdog
 
 __all__ = ["DefaultAioHttpClient"]
 
@@ -169,7 +170,9 @@ class DefaultAioHttpClient(AsyncClosing):
         import asyncio  # aiohttp's loop; imported by aiohttp already
 
         self._running_loop = asyncio.get_running_loop
-        self._asyncio_timeout = asyncio.timeout
+        self._current_task = asyncio.current_task
+        self._cancelled = asyncio.CancelledError
+        self._watchdog: Watchdog | None = None
         if not isinstance(limits, httpx2.Limits):
             raise TypeError(f"limits must be an httpx2.Limits, not {type(limits).__name__}")
         self.timeout = _timeout_of(timeout)
@@ -244,13 +247,26 @@ class DefaultAioHttpClient(AsyncClosing):
         else:
             client_timeout = self._last_client_timeout = _client_timeout(self._aiohttp.ClientTimeout, timeout)
             self._last_timeout = timeout
+        bound = call.attempt_bound
+        if bound is None:
+            return await self._send(session, url, proxy, client_timeout, call)
+        # The attempt's whole bound (`_deadline.py`): its task is cancelled at the deadline, as
+        # asyncio.timeout would (`_watchdog.py`), which also ends a wait aiohttp has no
+        # timeout for (a write, endless 1xx answers, a drip).
+        task = self._current_task()
+        assert task is not None and self._watchdog is not None
+        cancelling = task.cancelling()
+        self._watchdog.watch(task, bound)
         try:
-            # The attempt's whole bound (`_deadline.py`): asyncio's own timeout, which also
-            # ends a wait aiohttp has no timeout for (a write, endless 1xx answers, a drip).
-            async with self._asyncio_timeout(call.attempt_bound):
-                return await self._send(session, url, proxy, client_timeout, call)
-        except TimeoutError:
-            raise httpx2.ReadTimeout("the attempt's whole bound (its timeout) passed", request=call.request()) from None
+            return await self._send(session, url, proxy, client_timeout, call)
+        except self._cancelled:
+            if self._watchdog.unwatch(task) and task.uncancel() <= cancelling:
+                raise httpx2.ReadTimeout(
+                    "the attempt's whole bound (its timeout) passed", request=call.request()
+                ) from None
+            raise
+        finally:
+            self._watchdog.unwatch(task)
 
     async def _send(
         self,
@@ -338,6 +354,9 @@ class DefaultAioHttpClient(AsyncClosing):
         # trust_env would also read ~/.netrc into an Authorization header, which httpx2 does not.
         self._session = aiohttp.ClientSession(connector=connector, headers=self._headers, trust_env=False)
         self._loop = loop
+        from ._watchdog import Watchdog
+
+        self._watchdog = Watchdog(loop)
         return self._session
 
     def _target(self, url: httpx2.URL) -> tuple[yarl.URL, yarl.URL | None]:

@@ -328,3 +328,43 @@ async def test_proxies_from_the_environment(
                 assert type(caught.value.__cause__) is httpx2.ConnectError  # straight to the closed port
     lines = [head.split("\r\n")[0] for head in proxy.requests]
     assert lines == ([f"POST {target}/threads HTTP/1.1"] if proxied else [])
+
+
+# --- each attempt's whole bound ---------------------------------------------------------------
+
+
+async def _drip(conn: Conn) -> None:
+    """A 200 whose head and body come one byte every 50 ms: no single read ever waits long."""
+    request = await conn.read_request()
+    assert request is not None
+    for byte in thread_for(request[1]):
+        await conn.send(bytes([byte]))
+        await asyncio.sleep(0.05)
+
+
+async def test_overlapping_calls_each_end_at_their_own_whole_bound(transport: ClientKind) -> None:
+    # The later call has the earlier deadline: DefaultAioHttpClient's one timer must move to it.
+    async with loopback(_drip) as server, sdk(transport, server.base_url, timeout=httpx2.Timeout(5.0)) as client:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+
+        async def timed(timeout: float) -> float:
+            with pytest.raises(APITimeoutError):
+                await client.create_thread(timeout=timeout)
+            return loop.time() - started
+
+        long, short = await asyncio.gather(timed(1.2), timed(0.4))
+    assert 0.35 <= short < 0.9, short
+    assert 1.1 <= long < 1.7, long
+
+
+async def test_cancelling_a_call_is_a_cancellation_not_a_timeout(transport: ClientKind) -> None:
+    async with loopback(_drip) as server, sdk(transport, server.base_url, timeout=httpx2.Timeout(0.5)) as client:
+        task = asyncio.create_task(client.create_thread())
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # The client is still usable, and its next attempt still has its bound.
+        with pytest.raises(APITimeoutError):
+            await client.create_thread()
