@@ -31,7 +31,8 @@ class Stream(httpcore2.NetworkStream):
         return self._inner.read(max_bytes, wait_within(timeout, httpcore2.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, wait_within(timeout, httpcore2.WriteTimeout))
+        if buffer:  # h11 ends a message with an empty write
+            self._inner.write(buffer, wait_within(timeout, httpcore2.WriteTimeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -81,7 +82,8 @@ class AsyncStream(httpcore2.AsyncNetworkStream):
         return await self._inner.read(max_bytes, wait_within(timeout, httpcore2.ReadTimeout))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, wait_within(timeout, httpcore2.WriteTimeout))
+        if buffer:  # h11 ends a message with an empty write
+            await self._inner.write(buffer, wait_within(timeout, httpcore2.WriteTimeout))
 
     async def aclose(self) -> None:
         await self._inner.aclose()

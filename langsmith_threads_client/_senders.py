@@ -52,10 +52,9 @@ def _check_encodings(response: httpx2.Response) -> None:
             raise error
 
 
-def _past(deadline: float | None, response: httpx2.Response) -> None:
+def _timed_out(response: httpx2.Response) -> httpx2.ReadTimeout:
     # httpx2's own transports stop at the deadline themselves; this bounds a custom one's body.
-    if deadline is not None and time.monotonic() >= deadline:
-        raise httpx2.ReadTimeout("the attempt's whole bound (its timeout) passed", request=response.request)
+    return httpx2.ReadTimeout("the attempt's whole bound (its timeout) passed", request=response.request)
 
 
 def _read(response: httpx2.Response, call: CreateThreadCall, deadline: float | None) -> RawResponse:
@@ -66,7 +65,8 @@ def _read(response: httpx2.Response, call: CreateThreadCall, deadline: float | N
         for chunk in response.iter_bytes():
             if not body.add(chunk):
                 raise call.too_large(_raw(response, body.first_bytes()))
-            _past(deadline, response)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _timed_out(response)
     except httpx2.DecodingError as exc:
         raise httpx2.RemoteProtocolError(
             f"the answer's body could not be decoded: {exc}", request=response.request
@@ -82,7 +82,8 @@ async def _aread(response: httpx2.Response, call: CreateThreadCall, deadline: fl
         async for chunk in chunks:
             if not body.add(chunk):
                 raise call.too_large(_raw(response, body.first_bytes()))
-            _past(deadline, response)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _timed_out(response)
     except httpx2.DecodingError as exc:
         raise httpx2.RemoteProtocolError(
             f"the answer's body could not be decoded: {exc}", request=response.request
