@@ -31,8 +31,8 @@ from langsmith_threads_client._body import FIRST_BYTES, Body
 from langsmith_threads_client._bounded_io import AsyncBackend, Backend, bound_pools
 from langsmith_threads_client._deadline import attempt_bound
 from tests.unit.conftest import DriverFactory
-from tests.unit.drivers import real_thread_body, sent_json
 from tests.unit.mock_server import MockServer
+from tests.unit.mocks import real_thread_body, sent_json
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
 
@@ -50,7 +50,7 @@ def test_an_answer_past_the_cap_raises_response_too_large_once(make_client: Driv
     api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 5000))
     client = make_client(max_response_bytes=1000, max_retries=2)
     with pytest.raises(ResponseTooLargeError) as caught:
-        client.create()
+        client.create_thread()
     error = caught.value
     assert api.calls.call_count == 1, "never retried: the server would send the same answer again"
     assert isinstance(error, ThreadsClientError)
@@ -67,9 +67,9 @@ def test_an_answer_of_exactly_the_cap_is_read_and_one_byte_more_is_not(
 ) -> None:
     api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 100))
     size = 100 + len(json.dumps(real_thread_body()).encode())  # the same length for any thread id
-    assert make_client(max_response_bytes=size).create().thread_id
+    assert make_client(max_response_bytes=size).create_thread().thread_id
     with pytest.raises(ResponseTooLargeError):
-        make_client(max_response_bytes=size - 1).create()
+        make_client(max_response_bytes=size - 1).create_thread()
 
 
 def test_the_cap_counts_bytes_after_decoding(make_client: DriverFactory, api: MockServer) -> None:
@@ -83,7 +83,7 @@ def test_the_cap_counts_bytes_after_decoding(make_client: DriverFactory, api: Mo
 
     api.post("/threads").mock(side_effect=answer)
     with pytest.raises(ResponseTooLargeError) as caught:
-        make_client(max_response_bytes=1_000_000).create()
+        make_client(max_response_bytes=1_000_000).create_thread()
     assert len(caught.value.body) == FIRST_BYTES
 
 
@@ -107,7 +107,7 @@ def test_whether_the_thread_may_exist_follows_the_status(
     api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 5000, status))
     kwargs = {"supersteps": SUPERSTEPS, "graph_id": "echo"} if supersteps else {}
     with pytest.raises(ResponseTooLargeError) as caught:
-        make_client(max_response_bytes=1000, max_retries=0).create(**kwargs)
+        make_client(max_response_bytes=1000, max_retries=0).create_thread(**kwargs)
     assert (caught.value.status_code, caught.value.thread_may_exist) == (status, may_exist)
 
 
@@ -123,13 +123,13 @@ def test_after_a_lost_attempt_the_thread_may_exist_whatever_the_status(
 
     api.post("/threads").mock(side_effect=answer)
     with pytest.raises(ResponseTooLargeError) as caught:
-        make_client(max_response_bytes=1000, max_retries=1).create()
+        make_client(max_response_bytes=1000, max_retries=1).create_thread()
     assert caught.value.thread_may_exist
 
 
 def test_no_limit_reads_any_size(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 100_000))
-    assert make_client(max_response_bytes=None).create().thread_id
+    assert make_client(max_response_bytes=None).create_thread().thread_id
 
 
 def test_response_too_large_pickles_whole() -> None:
@@ -167,7 +167,7 @@ def _encoded(request: httpx2.Request, times: int) -> httpx2.Response:
 
 def test_five_content_codings_are_decoded(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=lambda request: _encoded(request, 5))
-    assert make_client().create().thread_id
+    assert make_client().create_thread().thread_id
 
 
 def test_more_than_five_content_codings_are_refused_as_a_broken_answer(
@@ -175,7 +175,7 @@ def test_more_than_five_content_codings_are_refused_as_a_broken_answer(
 ) -> None:
     api.post("/threads").mock(side_effect=lambda request: _encoded(request, 6))
     with pytest.raises(APIConnectionError) as caught:
-        make_client(max_retries=0).create()
+        make_client(max_retries=0).create_thread()
     assert type(caught.value.__cause__) is httpx2.RemoteProtocolError
     assert "6 content codings; at most 5" in str(caught.value)
     assert caught.value.thread_id is not None
