@@ -47,7 +47,7 @@ CASES = [
 def test_bounded(results: Results, kind: str, scenario: Scenario) -> None:
     result = results[(kind, scenario.name)]
     expected = scenario.per_kind.get(kind, scenario.outcome)
-    assert result["outcome"] == expected, result
+    assert result["outcome"] in expected.split("|"), result
     if expected != "Thread":
         assert result["has_thread_id"], result
         assert result["message_chars"] <= 1000 and result["detail_chars"] <= 1000, result
@@ -56,7 +56,7 @@ def test_bounded(results: Results, kind: str, scenario: Scenario) -> None:
         assert result["body_bytes"] <= DEFAULT_MAX_RESPONSE_BYTES, result
     bound = scenario.attempts * scenario.timeout + (scenario.attempts - 1) * BACKOFF
     assert result["elapsed"] <= bound + TIME_MARGIN, result
-    if scenario.times_out:
+    if scenario.times_out or result["outcome"] == "APITimeoutError":
         assert result["elapsed"] >= scenario.attempts * scenario.timeout * 0.9, result
     assert result["peak_mib"] * MiB <= DEFAULT_MAX_RESPONSE_BYTES + MEMORY_MARGIN, result
 
