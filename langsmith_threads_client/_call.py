@@ -244,8 +244,12 @@ class CreateThreadCall:
         request = exc._request  # .request raises when a transport raised without one
         thread_id = self.prepared.thread_id
         if isinstance(exc, httpx2.TimeoutException):
+            bound = self.attempt_bound
+            # A wait cut short by the attempt's whole bound raises a plain "timed out": say which bound it was.
+            whole = time.perf_counter() - self._attempt_started >= bound * 0.98 if bound is not None else False
+            note = f" (each attempt ends within its timeout, {bound:g} s, as a whole)" if whole else ""
             raise APITimeoutError(
-                f"{self.method} {self._log_url} timed out {tries}: {exc!r}", request=request, thread_id=thread_id
+                f"{self.method} {self._log_url} timed out {tries}: {exc!r}{note}", request=request, thread_id=thread_id
             ) from exc
         raise APIConnectionError(
             f"{self.method} {self._log_url} failed {tries}: {exc!r}", request=request, thread_id=thread_id

@@ -349,7 +349,7 @@ async def test_overlapping_calls_each_end_at_their_own_whole_bound(transport: Cl
         started = loop.time()
 
         async def timed(timeout: float) -> float:
-            with pytest.raises(APITimeoutError):
+            with pytest.raises(APITimeoutError, match=f"within its timeout, {timeout:g} s, as a whole"):
                 await client.create_thread(timeout=timeout)
             return loop.time() - started
 
