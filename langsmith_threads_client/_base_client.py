@@ -61,6 +61,15 @@ def _check_http_client(http_client: object, accepted: tuple[type[Any], ...]) -> 
     raise TypeError(f"http_client must be an {names}, not {type(http_client).__name__}")
 
 
+def _resolve_timeout(timeout: TimeoutArg, http_client: object) -> httpx2.Timeout:
+    # A user's client keeps its own timeout unless one is given here.
+    if not isinstance(timeout, NotGiven):
+        return check_timeout(timeout, "timeout")
+    if isinstance(http_client, httpx2.Client | httpx2.AsyncClient | DefaultAioHttpClient):
+        return check_timeout(http_client.timeout, "http_client.timeout")
+    return DEFAULT_TIMEOUT
+
+
 def _resolve_max_response_bytes(max_response_bytes: int | NotGiven | None, http_client: object) -> int | None:
     # As timeout: given here wins; else a DefaultAioHttpClient's own; else the SDK's default.
     if not isinstance(max_response_bytes, NotGiven):
@@ -112,13 +121,7 @@ class _BaseThreadsClient(Generic[HttpT]):
         }
         self._base_url = url
         self._max_retries = max_retries
-        # A user's client keeps its own timeout unless one is given here.
-        if not isinstance(timeout, NotGiven):
-            self._timeout = check_timeout(timeout, "timeout")
-        elif http_client is not None:
-            self._timeout = check_timeout(http_client.timeout, "http_client.timeout")
-        else:
-            self._timeout = DEFAULT_TIMEOUT
+        self._timeout = _resolve_timeout(timeout, http_client)
         self._max_response_bytes = _resolve_max_response_bytes(max_response_bytes, http_client)
         self._log_base_url = str(url.copy_with(username=None, password=None, query=None, path=url.path.rstrip("/")))
         # Lowest first: what the SDK derives, then the user's http_client's own headers (httpx2
