@@ -27,7 +27,7 @@ from ._body import Body, check_max_response_bytes, encoding_error
 from ._config import check_headers, check_timeout
 from ._defaults import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
 from ._lifecycle import AsyncClosing
-from ._raw_response import RawResponse
+from ._raw_response import AnswerTooLarge, Attempt, RawResponse
 
 if TYPE_CHECKING:
     import asyncio
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     import aiohttp
     import yarl
 
-    from ._call import CreateThreadCall
     from ._watchdog import Watchdog
 
 __all__ = ["DefaultAioHttpClient"]
@@ -228,8 +227,8 @@ class DefaultAioHttpClient(AsyncClosing):
 
     # --- the sender (the AsyncSender protocol of _senders.py) -----------------------------------
 
-    async def send_attempt(self, call: CreateThreadCall, /) -> RawResponse:
-        """Send one attempt of `call` (AsyncThreadsClient calls this): its whole response, or
+    async def send_attempt(self, attempt: Attempt, /) -> RawResponse:
+        """Send one attempt (AsyncThreadsClient hands it over): its whole response, or
         the httpx2.TransportError it met."""
         try:
             loop = self._running_loop()
@@ -240,16 +239,16 @@ class DefaultAioHttpClient(AsyncClosing):
         session = self._session if loop is self._loop else None
         if session is None:
             session = self._open(loop)
-        url, proxy = self._target(call.url)
-        timeout = call.timeout
+        url, proxy = self._target(attempt.url)
+        timeout = attempt.timeout
         if timeout is self._last_timeout:
             client_timeout = self._last_client_timeout
         else:
             client_timeout = self._last_client_timeout = _client_timeout(self._aiohttp.ClientTimeout, timeout)
             self._last_timeout = timeout
-        bound = call.attempt_bound
+        bound = attempt.bound
         if bound is None:
-            return await self._send(session, url, proxy, client_timeout, call)
+            return await self._send(session, url, proxy, client_timeout, attempt)
         # The attempt's whole bound (`_deadline.py`): its task is cancelled at the deadline, as
         # asyncio.timeout would (`_watchdog.py`), which also ends a wait aiohttp has no
         # timeout for (a write, endless 1xx answers, a drip).
@@ -258,11 +257,11 @@ class DefaultAioHttpClient(AsyncClosing):
         cancelling = task.cancelling()
         self._watchdog.watch(task, bound)
         try:
-            return await self._send(session, url, proxy, client_timeout, call)
+            return await self._send(session, url, proxy, client_timeout, attempt)
         except self._cancelled:
             if self._watchdog.unwatch(task) and task.uncancel() <= cancelling:
                 raise httpx2.ReadTimeout(
-                    "the attempt's whole bound (its timeout) passed", request=call.request()
+                    "the attempt's whole bound (its timeout) passed", request=attempt.request()
                 ) from None
             raise
         finally:
@@ -274,67 +273,67 @@ class DefaultAioHttpClient(AsyncClosing):
         url: yarl.URL,
         proxy: yarl.URL | None,
         client_timeout: aiohttp.ClientTimeout | None,
-        call: CreateThreadCall,
+        attempt: Attempt,
     ) -> RawResponse:
         slots = self._slots
         if slots is not None:
             if slots.locked():
-                await self._acquire(slots, call)
+                await self._acquire(slots, attempt)
             else:
                 await slots.acquire()  # free: returns without suspending
         try:
             response = await session.request(
-                call.method,
+                attempt.method,
                 url,
-                data=call.content,
-                headers=call.headers,
+                data=attempt.content,
+                headers=attempt.headers,
                 allow_redirects=False,
                 timeout=client_timeout,
                 proxy=proxy,
             )
             try:
-                content = await self._read(response, call)
+                content = await self._read(response, attempt)
             except BaseException:
                 # Cancelled, failed or too large mid-body: this connection must not go back to
                 # the pool half read.
                 response.close()
                 raise
         except (self._aiohttp.ClientError, OSError) as exc:
-            raise self._transport_error(exc, call) from exc
+            raise self._transport_error(exc, attempt) from exc
         finally:
             if slots is not None:
                 slots.release()
-        return self._raw(response, content, call)
+        return self._raw(response, content, attempt)
 
-    async def _read(self, response: aiohttp.ClientResponse, call: CreateThreadCall) -> bytes:
-        """The body as aiohttp decodes it (in bounded pieces), at most the call's cap of it."""
+    async def _read(self, response: aiohttp.ClientResponse, attempt: Attempt) -> bytes:
+        """The body as aiohttp decodes it (in bounded pieces), at most the attempt's `max_bytes` of it."""
         codings = response.headers.getall("content-encoding", None)
         if codings is not None:
-            error = encoding_error(", ".join(codings), call.request)
+            error = encoding_error(", ".join(codings), attempt.request)
             if error is not None:
                 raise error
-        body = Body(call.max_response_bytes)
+        body = Body(attempt.max_bytes)
         stream = response.content
         while chunk := await stream.readany():
             if not body.add(chunk):
-                raise call.too_large(self._raw(response, body.first_bytes(), call))
+                raise AnswerTooLarge(self._raw(response, body.first_bytes(), attempt))
         return body.content()
 
-    def _raw(self, response: aiohttp.ClientResponse, content: bytes, call: CreateThreadCall) -> RawResponse:
+    def _raw(self, response: aiohttp.ClientResponse, content: bytes, attempt: Attempt) -> RawResponse:
         return RawResponse(
-            response.status, response.reason or "", response.headers, response.raw_headers, content, call.request
+            response.status, response.reason or "", response.headers, response.raw_headers, content, attempt.request
         )
 
-    async def _acquire(self, slots: asyncio.Semaphore, call: CreateThreadCall) -> None:
+    async def _acquire(self, slots: asyncio.Semaphore, attempt: Attempt) -> None:
         """Wait for a free connection slot, at most the pool timeout (then the request was not sent)."""
         import asyncio
 
         try:
-            async with asyncio.timeout(call.timeout.pool):
+            async with asyncio.timeout(attempt.timeout.pool):
                 await slots.acquire()
         except TimeoutError:
             raise httpx2.PoolTimeout(
-                f"no connection free within the pool timeout ({call.timeout.pool} s)", request=call.request()
+                f"no connection free within the pool timeout ({attempt.timeout.pool} s)", request=attempt.request()
             ) from None
 
     def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
@@ -371,7 +370,7 @@ class DefaultAioHttpClient(AsyncClosing):
         self._last_url, self._last_target = url, target
         return target
 
-    def _transport_error(self, exc: BaseException, call: CreateThreadCall) -> httpx2.TransportError:
+    def _transport_error(self, exc: BaseException, attempt: Attempt) -> httpx2.TransportError:
         error_class = next((error for kind, error in self._errors if isinstance(exc, kind)), httpx2.TransportError)
         message = str(exc) or type(exc).__name__
-        return error_class(f"{message} ({type(exc).__name__})", request=call.request())
+        return error_class(f"{message} ({type(exc).__name__})", request=attempt.request())

@@ -21,7 +21,7 @@ from ._defaults import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ._generated.models import ThreadCreateSuperstepsItem, ThreadCreateTTL
 
-__all__ = ["CreateArgs", "TimeoutArg"]
+__all__ = ["CreateArgs", "PreparedCreate", "TimeoutArg"]
 
 TimeoutArg = float | httpx2.Timeout | None | NotGiven  # NOT_GIVEN: the client's default; None: no limit
 
@@ -39,3 +39,24 @@ class CreateArgs:
     timeout: TimeoutArg = NOT_GIVEN
     headers: Mapping[str, str] | None = None
     extra_body: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCreate:
+    """One create_thread call's request, fixed before the first attempt and reused by retries
+    (`_exactly_once.plan_create` makes it from the CreateArgs; the responses read it)."""
+
+    thread_id: uuid.UUID
+    has_supersteps: bool
+    content: bytes  # the JSON body of every attempt, encoded once
+    # May an attempt be sent again after one that may have reached the server?
+    replay_safe: bool
+    # After a lost response and then a 409 for an id the SDK assigned, this body (no
+    # supersteps, "do_nothing") fetches the thread the lost attempt created, unchanged.
+    recover_content: bytes | None
+
+    def body_after_conflict(self, lost: bool, sent: bytes) -> bytes | None:
+        """What to send after a 409 to the body `sent`: the recovery body, or None (the 409 stands)."""
+        if lost and self.recover_content is not None and sent is not self.recover_content:
+            return self.recover_content
+        return None

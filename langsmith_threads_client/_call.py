@@ -30,7 +30,7 @@ from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeEr
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread, ThreadCreate
 from ._logging import logger
-from ._raw_response import SentResponse
+from ._raw_response import AnswerTooLarge, Attempt, SentResponse
 from ._response import failure_summary, outcome_unknown, response_too_large, thread_or_error
 from ._retry import (
     MAX_RETRY_AFTER,
@@ -175,24 +175,24 @@ class CreateThreadCall:
         """Every request the call may send: its attempts, the redirects it follows, one recovery fetch."""
         return 1 + self._max_retries + _MAX_REDIRECTS + 1
 
-    def sends(self) -> Iterator[int]:
-        """The sends of this call, each numbered and timed; the call ends within them."""
-        for number in range(self.max_sends):
+    def sends(self) -> Iterator[Attempt]:
+        """The sends of this call, each timed, as the value a sender is handed; the call ends within them."""
+        for _ in range(self.max_sends):
             self._attempt_started = time.perf_counter()
-            yield number
+            yield Attempt(
+                self.method,
+                self.url,
+                self.headers,
+                self.content,
+                self.timeout,
+                self.attempt_bound,
+                self.max_response_bytes,
+            )
 
     @property
     def attempt(self) -> int:
         """The number of the attempt being sent (1 for the first; a redirect or recovery keeps it)."""
         return self.retries + 1
-
-    def request(self, http: httpx2.Client | httpx2.AsyncClient | None = None) -> httpx2.Request:
-        """The attempt as an httpx2.Request: built by `http` (with its own defaults), or on its own."""
-        method, url, headers, content, timeout = self.method, self.url, self.headers, self.content, self.timeout
-        if http is None:
-            extensions = {"timeout": timeout.as_dict()}
-            return httpx2.Request(method, url, headers=headers, content=content, extensions=extensions)
-        return http.build_request(method, url, content=content, headers=headers, timeout=timeout)
 
     def on_response(self, response: SentResponse) -> Thread | SendAgain:
         """The call's Thread, or when to send again; raises the error the response stands for."""
@@ -223,11 +223,12 @@ class CreateThreadCall:
             raise outcome_unknown(response, thread, self.prepared, self.lost_failure or "no answer")
         return thread
 
-    def too_large(self, response: SentResponse) -> ResponseTooLargeError:
-        """The error for an answer a sender stopped reading at the cap (`response` holds its first bytes).
+    def too_large(self, cut: AnswerTooLarge) -> ResponseTooLargeError:
+        """The error for an answer a sender stopped reading at the cap (`cut.response` holds its first bytes).
 
         Final whatever the status: a retry or a redirect would read the same server's answer again.
         """
+        response = cut.response
         self._log_attempt(response.status_code, response)
         assert self.max_response_bytes is not None
         return response_too_large(response, self.prepared, self.lost, self.max_response_bytes)

@@ -20,6 +20,7 @@ from ._base_client import _BaseThreadsClient
 from ._defaults import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven
 from ._lifecycle import AsyncClosing, LoopBinding
 from ._raw import AsyncThreadsClientWithRawResponse, ThreadsClientWithRawResponse
+from ._raw_response import AnswerTooLarge
 from ._retry import SendAgain
 from ._senders import AsyncSender, HttpxSender, async_sender_for
 
@@ -141,11 +142,13 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
 
     def _send(self, call: CreateThreadCall) -> Thread:
         outcome: Thread | SendAgain
-        for _ in call.sends():
+        for attempt in call.sends():
             try:
-                response = self._sender.send_attempt(call)
+                response = self._sender.send_attempt(attempt)
             except httpx2.TransportError as exc:
                 outcome = call.on_error(exc)
+            except AnswerTooLarge as cut:
+                raise call.too_large(cut) from None
             else:
                 outcome = call.on_response(response)
             if not isinstance(outcome, SendAgain):
@@ -244,11 +247,13 @@ class AsyncThreadsClient(AsyncClosing, _BaseThreadsClient[httpx2.AsyncClient | D
 
     async def _send(self, call: CreateThreadCall) -> Thread:
         outcome: Thread | SendAgain
-        for _ in call.sends():
+        for attempt in call.sends():
             try:
-                response = await self._sender.send_attempt(call)
+                response = await self._sender.send_attempt(attempt)
             except httpx2.TransportError as exc:
                 outcome = call.on_error(exc)
+            except AnswerTooLarge as cut:
+                raise call.too_large(cut) from None
             else:
                 outcome = call.on_response(response)
             if not isinstance(outcome, SendAgain):

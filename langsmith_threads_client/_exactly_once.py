@@ -61,9 +61,7 @@ When retries run out, the last failure's error is raised, with ``thread_id``.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-
+from ._arguments import PreparedCreate
 from ._generated.models import ThreadCreate, ThreadCreateIfExists
 from ._generated.types import UNSET
 from ._uuid7 import uuid7
@@ -73,26 +71,6 @@ __all__ = ["PreparedCreate", "plan_create"]
 
 _DO_NOTHING = ThreadCreateIfExists("do_nothing")
 _RAISE = ThreadCreateIfExists("raise")
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedCreate:
-    """One create_thread call's request, fixed before the first attempt and reused by retries."""
-
-    thread_id: uuid.UUID
-    has_supersteps: bool
-    content: bytes  # the JSON body of every attempt, encoded once
-    # May an attempt be sent again after one that may have reached the server?
-    replay_safe: bool
-    # After a lost response and then a 409 for an id the SDK assigned, this body (no
-    # supersteps, "do_nothing") fetches the thread the lost attempt created, unchanged.
-    recover_content: bytes | None
-
-    def body_after_conflict(self, lost: bool, sent: bytes) -> bytes | None:
-        """What to send after a 409 to the body `sent`: the recovery body, or None (the 409 stands)."""
-        if lost and self.recover_content is not None and sent is not self.recover_content:
-            return self.recover_content
-        return None
 
 
 def plan_create(checked: CheckedCreate) -> PreparedCreate:

@@ -1,4 +1,5 @@
-"""What a sender returns for an attempt: httpx2's own Response, or the leaner RawResponse.
+"""The seam's values: the Attempt a sender is handed, and what it returns for it (httpx2's
+own Response, or the leaner RawResponse) or raises past the cap (AnswerTooLarge).
 
 Kept apart from `_response.py` (which parses answers with the generated layer) so that the
 aiohttp transport can be imported without loading the generated models.
@@ -8,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx2
 
-__all__ = ["RawResponse", "SentResponse", "as_httpx"]
+__all__ = ["AnswerTooLarge", "Attempt", "RawResponse", "SentResponse", "as_httpx"]
 
 # Already undone by the sender that read the body; an httpx2.Response built from it must not decode again.
 _DECODED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding"})
@@ -71,3 +72,40 @@ SentResponse = httpx2.Response | RawResponse
 
 def as_httpx(response: SentResponse) -> httpx2.Response:
     return response if isinstance(response, httpx2.Response) else response.to_httpx()
+
+
+class Attempt(NamedTuple):
+    """One attempt, whole, as a sender is handed it (as an httpx transport sees one Request).
+
+    What to send; `bound`, the seconds the attempt may take as a whole (None: no bound);
+    `max_bytes`, the most of its answer to read, counted after decoding (None: no limit).
+    A sender reads it and returns a response, or raises the httpx2.TransportError it met
+    or AnswerTooLarge; it never sees the call that made the attempt.
+    """
+
+    method: str
+    url: httpx2.URL
+    headers: Mapping[str, str]
+    content: bytes
+    timeout: httpx2.Timeout
+    bound: float | None
+    max_bytes: int | None
+
+    def request(self, http: httpx2.Client | httpx2.AsyncClient | None = None) -> httpx2.Request:
+        """The attempt as an httpx2.Request: built by `http` (with its own defaults), or on its own."""
+        method, url, headers, content, timeout = self.method, self.url, self.headers, self.content, self.timeout
+        if http is None:
+            extensions = {"timeout": timeout.as_dict()}
+            return httpx2.Request(method, url, headers=headers, content=content, extensions=extensions)
+        return http.build_request(method, url, content=content, headers=headers, timeout=timeout)
+
+
+class AnswerTooLarge(Exception):
+    """A sender stopped reading an answer at the attempt's `max_bytes`; `response` holds its first bytes.
+
+    The call turns it into ResponseTooLargeError (which says whether the thread may exist).
+    """
+
+    def __init__(self, response: RawResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response

@@ -15,7 +15,7 @@ from typing import Any, cast
 import httpx2
 
 from . import _exceptions as errors
-from ._exactly_once import PreparedCreate
+from ._arguments import PreparedCreate
 from ._generated import Client as _GeneratedClient
 from ._generated.api.threads import create_thread_threads_post as _endpoint
 from ._generated.models import Thread

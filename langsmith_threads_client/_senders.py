@@ -1,16 +1,16 @@
 """The one seam between a call's logic and the wire: a sender sends one attempt.
 
-A sender takes the CreateThreadCall (which says what the attempt sends: method, URL,
-headers, body, timeout, and the most of an answer to read) and returns the complete
-response, or raises the httpx2.TransportError that says what failed (and so whether the
+A sender takes one Attempt, a value (`_raw_response.py`: method, URL, headers, body,
+timeout, the attempt's whole bound and the most of an answer to read), and returns the
+complete response, or raises the httpx2.TransportError that says what failed (and so whether the
 request may have reached the server). It follows no redirect: the call does that itself,
 so the key never goes to another origin. The sync client sends on httpx2 only
 (`HttpxSender`); the async one on any `AsyncSender`: httpx2's, through the adapter below,
 or DefaultAioHttpClient (`_aiohttp.py`), which sends on aiohttp directly.
 
 Both keep each attempt within its whole bound (`_deadline.py`) and read an answer as a
-stream of decoded pieces, stopping at the cap (`_body.py`): past it, the call's
-ResponseTooLargeError; the pieces are decoded by httpx2's own decoders, which inflate in
+stream of decoded pieces, stopping at the cap (`_body.py`): past it, AnswerTooLarge,
+which the call turns into ResponseTooLargeError; the pieces are decoded by httpx2's own decoders, which inflate in
 bounded steps.
 """
 
@@ -18,29 +18,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import httpx2
 
 from ._body import Body, encoding_error
 from ._deadline import DEADLINE, bound_transports
-from ._raw_response import RawResponse, SentResponse
-
-if TYPE_CHECKING:
-    from ._call import CreateThreadCall
+from ._raw_response import AnswerTooLarge, Attempt, RawResponse, SentResponse
 
 __all__ = ["AsyncSender", "HttpxAsyncSender", "HttpxSender", "async_sender_for"]
 
 
 @runtime_checkable
 class AsyncSender(Protocol):
-    """Sends one attempt of a call (async)."""
+    """Sends one attempt (async): the answer, or the httpx2.TransportError it met, or AnswerTooLarge."""
 
-    async def send_attempt(self, call: CreateThreadCall, /) -> SentResponse: ...
+    async def send_attempt(self, attempt: Attempt, /) -> SentResponse: ...
 
 
-def _deadline_of(call: CreateThreadCall) -> float | None:
-    bound = call.attempt_bound
+def _deadline_of(attempt: Attempt) -> float | None:
+    bound = attempt.bound
     return None if bound is None else time.monotonic() + bound
 
 
@@ -57,14 +54,14 @@ def _timed_out(response: httpx2.Response) -> httpx2.ReadTimeout:
     return httpx2.ReadTimeout("the attempt's whole bound (its timeout) passed", request=response.request)
 
 
-def _read(response: httpx2.Response, call: CreateThreadCall, deadline: float | None) -> RawResponse:
-    """The answer read to its end within the cap (raises the call's ResponseTooLargeError past it)."""
+def _read(response: httpx2.Response, attempt: Attempt, deadline: float | None) -> RawResponse:
+    """The answer read to its end within the cap (raises AnswerTooLarge past it)."""
     _check_encodings(response)
-    body = Body(call.max_response_bytes)
+    body = Body(attempt.max_bytes)
     try:
         for chunk in response.iter_bytes():
             if not body.add(chunk):
-                raise call.too_large(_raw(response, body.first_bytes()))
+                raise AnswerTooLarge(_raw(response, body.first_bytes()))
             if deadline is not None and time.monotonic() >= deadline:
                 raise _timed_out(response)
     except httpx2.DecodingError as exc:
@@ -74,14 +71,14 @@ def _read(response: httpx2.Response, call: CreateThreadCall, deadline: float | N
     return _raw(response, body.content())
 
 
-async def _aread(response: httpx2.Response, call: CreateThreadCall, deadline: float | None) -> RawResponse:
+async def _aread(response: httpx2.Response, attempt: Attempt, deadline: float | None) -> RawResponse:
     _check_encodings(response)
-    body = Body(call.max_response_bytes)
+    body = Body(attempt.max_bytes)
     chunks: AsyncIterator[bytes] = response.aiter_bytes()
     try:
         async for chunk in chunks:
             if not body.add(chunk):
-                raise call.too_large(_raw(response, body.first_bytes()))
+                raise AnswerTooLarge(_raw(response, body.first_bytes()))
             if deadline is not None and time.monotonic() >= deadline:
                 raise _timed_out(response)
     except httpx2.DecodingError as exc:
@@ -113,13 +110,13 @@ class HttpxSender:
         self._http = http
         bound_transports(http)
 
-    def send_attempt(self, call: CreateThreadCall, /) -> SentResponse:
-        deadline = _deadline_of(call)
+    def send_attempt(self, attempt: Attempt, /) -> SentResponse:
+        deadline = _deadline_of(attempt)
         token = DEADLINE.set(deadline)
         try:
-            response = self._http.send(call.request(self._http), follow_redirects=False, stream=True)
+            response = self._http.send(attempt.request(self._http), follow_redirects=False, stream=True)
             try:
-                return _read(response, call, deadline)
+                return _read(response, attempt, deadline)
             finally:
                 response.close()
         finally:
@@ -135,13 +132,13 @@ class HttpxAsyncSender:
         self._http = http
         bound_transports(http)
 
-    async def send_attempt(self, call: CreateThreadCall, /) -> SentResponse:
-        deadline = _deadline_of(call)
+    async def send_attempt(self, attempt: Attempt, /) -> SentResponse:
+        deadline = _deadline_of(attempt)
         token = DEADLINE.set(deadline)
         try:
-            response = await self._http.send(call.request(self._http), follow_redirects=False, stream=True)
+            response = await self._http.send(attempt.request(self._http), follow_redirects=False, stream=True)
             try:
-                return await _aread(response, call, deadline)
+                return await _aread(response, attempt, deadline)
             finally:
                 await response.aclose()
         finally:

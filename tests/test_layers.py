@@ -15,16 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "langsmith_threads_client"
 
-# The breaches issue 24 names, left for its "seam as a value" (others are reshaping those
-# modules): the wire types and reads the whole call (_senders, _aiohttp -> _call), the
-# aiohttp client checks its own configuration with the policy's checks (-> _config), a
-# response is read with the plan of its call (_response -> _exactly_once).
-KNOWN = {
-    ("_senders.py", "_call.py"),
-    ("_aiohttp.py", "_call.py"),
-    ("_aiohttp.py", "_config.py"),
-    ("_response.py", "_exactly_once.py"),
-}
+# None left: the seam is a value (a sender sees one Attempt, not the call), the request
+# plan and the configuration checks are plain values and checks in the bottom layer.
+KNOWN: set[tuple[str, str]] = set()
 
 
 def layers() -> dict[str, int]:

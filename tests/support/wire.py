@@ -16,8 +16,7 @@ from typing import Any
 import httpx2
 
 from langsmith_threads_client import DefaultAioHttpClient
-from langsmith_threads_client._call import CreateThreadCall
-from langsmith_threads_client._raw_response import RawResponse
+from langsmith_threads_client._raw_response import Attempt, RawResponse
 
 __all__ = ["AsyncWireTransport", "Rewrite", "Wire", "WireAioHttpClient", "WireTransport"]
 
@@ -77,10 +76,6 @@ class WireAioHttpClient(DefaultAioHttpClient):
         super().__init__()
         self._wire = wire
 
-    async def send_attempt(self, call: CreateThreadCall, /) -> RawResponse:
-        built = call.content
-        call.content = self._wire.apply_content(built)
-        try:
-            return await super().send_attempt(call)
-        finally:
-            call.content = built
+    async def send_attempt(self, attempt: Attempt, /) -> RawResponse:
+        # The attempt is a value: what goes on the wire is a copy with the rewritten body.
+        return await super().send_attempt(attempt._replace(content=self._wire.apply_content(attempt.content)))

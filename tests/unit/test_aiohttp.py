@@ -26,9 +26,8 @@ from langsmith_threads_client import (
 )
 from langsmith_threads_client._aiohttp import _client_timeout
 from langsmith_threads_client._arguments import CreateArgs
-from langsmith_threads_client._call import CreateThreadCall
 from langsmith_threads_client._exactly_once import plan_create
-from langsmith_threads_client._raw_response import RawResponse, SentResponse
+from langsmith_threads_client._raw_response import Attempt, RawResponse, SentResponse
 from langsmith_threads_client._response import thread_or_error
 from langsmith_threads_client._validation import check_create
 from tests.unit.loopback import Conn, answer_each, loopback, thread_for
@@ -225,8 +224,8 @@ async def test_the_response_the_sdk_reads_is_the_lean_one() -> None:
             sender = client._sender
 
             class Spy:
-                async def send_attempt(self, call: CreateThreadCall, /) -> SentResponse:
-                    answer = await sender.send_attempt(call)
+                async def send_attempt(self, attempt: Attempt, /) -> SentResponse:
+                    answer = await sender.send_attempt(attempt)
                     seen.append(answer)
                     return answer
 
