@@ -161,7 +161,7 @@ def install_commands() -> list[str]:
 @pytest.mark.timeout(600)
 def test_the_readmes_install_commands_work_as_written_in_a_clone(tmp_path: Path) -> None:
     commands = install_commands()
-    assert commands == ["pip install .", "pip install '.[aiohttp]'"]
+    assert commands == ["pip install .", "pip install '.[aiohttp]'", "pip install '.[otel]'"]
     clone = tmp_path / "clone"
     _git("clone", "--quiet", str(snapshot(tmp_path / "repo")), str(clone), cwd=tmp_path)
     venv = tmp_path / "venv"
@@ -172,7 +172,7 @@ def test_the_readmes_install_commands_work_as_written_in_a_clone(tmp_path: Path)
         ran = subprocess.run(["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True, check=False)
         assert ran.returncode == 0, f"{command}\n{ran.stderr[-3000:]}"
     imported = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import aiohttp, langsmith_threads_client as m; print(m.__file__)"],
+        [str(venv / "bin" / "python"), "-c", "import aiohttp, opentelemetry.trace, langsmith_threads_client as m; print(m.__file__)"],
         cwd=tmp_path, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert imported.returncode == 0, imported.stderr
