@@ -158,6 +158,9 @@ def install_commands() -> list[str]:
     return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
 
 
+IMPORT_EXTRAS = "import aiohttp, opentelemetry.trace, langsmith_threads_client as m; print(m.__file__)"
+
+
 @pytest.mark.timeout(600)
 def test_the_readmes_install_commands_work_as_written_in_a_clone(tmp_path: Path) -> None:
     commands = install_commands()
@@ -172,7 +175,7 @@ def test_the_readmes_install_commands_work_as_written_in_a_clone(tmp_path: Path)
         ran = subprocess.run(["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True, check=False)
         assert ran.returncode == 0, f"{command}\n{ran.stderr[-3000:]}"
     imported = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import aiohttp, opentelemetry.trace, langsmith_threads_client as m; print(m.__file__)"],
+        [str(venv / "bin" / "python"), "-c", IMPORT_EXTRAS],
         cwd=tmp_path, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert imported.returncode == 0, imported.stderr
