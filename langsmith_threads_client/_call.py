@@ -25,10 +25,10 @@ from ._arguments import CreateArgs
 from ._config import check_headers, check_timeout
 from ._deadline import attempt_bound
 from ._defaults import DEFAULT_MAX_RESPONSE_BYTES, NotGiven
+from ._endpoint import HEADERS, METHOD, PATH
 from ._exactly_once import PreparedCreate, plan_create
 from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeError
-from ._generated.api.threads import create_thread_threads_post as _endpoint
-from ._generated.models import Thread, ThreadCreate
+from ._generated.models import Thread
 from ._logging import logger
 from ._raw_response import AnswerTooLarge, Attempt, SentResponse
 from ._response import failure_summary, outcome_unknown, response_too_large, thread_or_error
@@ -51,11 +51,6 @@ __all__ = ["CreateThreadCall", "Origin", "SendAgain", "Target"]
 Origin = tuple[bytes, bytes, int | None]
 _REDIRECTS = frozenset({307, 308})  # the ones that keep the method and body
 _MAX_REDIRECTS = 5
-# The generated endpoint module is the one place that knows the wire format: method, path and headers.
-_WIRE = _endpoint._get_kwargs(body=ThreadCreate())
-_METHOD: str = _WIRE["method"].upper()
-_PATH: str = _WIRE["url"]
-_HEADERS: dict[str, str] = {name.lower(): value for name, value in _WIRE["headers"].items()}
 
 
 def origin_of(url: httpx2.URL) -> Origin:
@@ -77,9 +72,9 @@ class Target:
 
     @classmethod
     def of(cls, base_url: httpx2.URL, headers: Mapping[str, str]) -> Target:
-        url = base_url.join(base_url.path.rstrip("/") + _PATH)
+        url = base_url.join(base_url.path.rstrip("/") + PATH)
         log_url = str(url.copy_with(username=None, password=None, query=None))
-        return cls(_METHOD, url, origin_of(url), log_url, {**headers, **_HEADERS})
+        return cls(METHOD, url, origin_of(url), log_url, {**headers, **HEADERS})
 
     def call(
         self, args: CreateArgs, *, timeout: httpx2.Timeout, max_retries: int, max_response_bytes: int | None

@@ -62,10 +62,11 @@ When retries run out, the last failure's error is raised, with ``thread_id``.
 from __future__ import annotations
 
 from ._arguments import PreparedCreate
-from ._generated.models import ThreadCreate, ThreadCreateIfExists
+from ._endpoint import encode_body, encode_plain_body
+from ._generated.models import ThreadCreate, ThreadCreateIfExists, ThreadCreateMetadata
 from ._generated.types import UNSET
 from ._uuid7 import uuid7
-from ._validation import CheckedCreate, encode_body
+from ._validation import CheckedCreate
 
 __all__ = ["PreparedCreate", "plan_create"]
 
@@ -87,19 +88,23 @@ def plan_create(checked: CheckedCreate) -> PreparedCreate:
             recover = ThreadCreate(thread_id=thread_id, if_exists=_DO_NOTHING)
             recover.additional_properties.update(checked.extra)
             recover_content = encode_body(recover)
-    body = ThreadCreate(
-        thread_id=thread_id,
-        metadata=UNSET if checked.metadata is None else checked.metadata,
-        if_exists=if_exists,
-        ttl=UNSET if checked.ttl is None else checked.ttl,
-        supersteps=UNSET if checked.supersteps is None else checked.supersteps,
-    )
-    # The generated to_dict writes additional_properties first and its own fields over them.
-    body.additional_properties.update(checked.extra)
+    if checked.ttl is None and checked.supersteps is None and not checked.extra:
+        content = encode_plain_body(thread_id, checked.metadata, if_exists)  # most calls: spliced
+    else:
+        body = ThreadCreate(
+            thread_id=thread_id,
+            metadata=UNSET if checked.metadata is None else ThreadCreateMetadata.from_dict(checked.metadata),
+            if_exists=if_exists,
+            ttl=UNSET if checked.ttl is None else checked.ttl,
+            supersteps=UNSET if checked.supersteps is None else checked.supersteps,
+        )
+        # The generated to_dict writes additional_properties first and its own fields over them.
+        body.additional_properties.update(checked.extra)
+        content = encode_body(body)
     return PreparedCreate(
         thread_id=thread_id,
         has_supersteps=checked.supersteps is not None,
-        content=encode_body(body),
+        content=content,
         replay_safe=checked.supersteps is None or if_exists is not _DO_NOTHING,
         recover_content=recover_content,
     )

@@ -1,6 +1,6 @@
 """A final response turned into a Thread or into the typed error it stands for.
 
-The generated endpoint module parses bodies (`_parse_response`); what it cannot do is
+The generated endpoint module parses bodies (`_endpoint.parse_response`); what it cannot do is
 bridged here: it returns None for a status the spec does not list, and a body it cannot
 parse raises a bare KeyError/ValueError with the response gone. We keep the response,
 so every error carries the status, the server's detail and the raw body.
@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, cast
+from typing import Any
 
 import httpx2
 
 from . import _exceptions as errors
 from ._arguments import PreparedCreate
-from ._generated import Client as _GeneratedClient
-from ._generated.api.threads import create_thread_threads_post as _endpoint
+from ._endpoint import parse_response
 from ._generated.models import Thread
 from ._raw_response import SentResponse, as_httpx
 from ._retry_after import MAX_RETRY_AFTER, server_wait
@@ -33,8 +32,6 @@ _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
     422: errors.UnprocessableEntityError,
     429: errors.RateLimitError,
 }
-# Only consulted for its raise_on_unexpected_status flag (False: unknown statuses give None).
-_PARSER = _GeneratedClient(base_url="")
 _PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
 
 
@@ -160,9 +157,7 @@ def thread_or_error(response: SentResponse, prepared: PreparedCreate, lost: bool
     `lost` says an earlier attempt of this call may have reached the server unanswered.
     """
     try:
-        # The generated parser reads only status_code, json() and content, which a RawResponse
-        # has too (tests/unit/test_transports.py parses every documented status through both).
-        parsed = _endpoint._parse_response(client=_PARSER, response=cast(httpx2.Response, response))
+        parsed = parse_response(response)
     except _PARSE_ERRORS as exc:
         if response.status_code == 200:
             full = as_httpx(response)

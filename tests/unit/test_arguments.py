@@ -7,7 +7,6 @@ the wire, or when the two disagree in name, order or default.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import json
 import uuid
@@ -49,9 +48,9 @@ CALL: dict[str, Any] = {
 )
 def test_the_signature_is_create_args(client: type[Any]) -> None:
     parameters = list(inspect.signature(client.create_thread).parameters.values())[1:]  # after self
-    assert [p.name for p in parameters] == [field.name for field in dataclasses.fields(CreateArgs)]
+    assert [p.name for p in parameters] == list(CreateArgs._fields)
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters)
-    assert [p.default for p in parameters] == [field.default for field in dataclasses.fields(CreateArgs)]
+    assert [p.default for p in parameters] == [CreateArgs._field_defaults[name] for name in CreateArgs._fields]
     assert set(CALL) == {p.name for p in parameters}, "this test gives every keyword a value"
 
 

@@ -33,3 +33,16 @@ def test_ids_are_unique_and_random() -> None:
     assert len(values) == 10_000
     low_bits = {value.int & 0xFFFF for value in values}
     assert len(low_bits) > 5_000
+
+
+def test_an_id_is_the_uuid_its_int_and_its_text_make_in_every_use() -> None:
+    import copy
+    import pickle
+
+    value = uuid7()
+    for same in (uuid.UUID(int=value.int), uuid.UUID(str(value)), pickle.loads(pickle.dumps(value)), copy.copy(value)):
+        assert same == value and hash(same) == hash(value) and str(same) == str(value)
+        assert same.is_safe is value.is_safe is uuid.SafeUUID.unknown
+    assert type(value) is uuid.UUID
+    assert repr(value) == f"UUID('{value}')"
+    assert {value: 1}[uuid.UUID(str(value))] == 1
