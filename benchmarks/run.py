@@ -16,7 +16,8 @@ Then times cold imports (fresh interpreter, byte code cached, median of several)
 medians over rounds of the client's CPU per call (user+sys over the timed calls), wall per call and calls/s;
 the CPU and wall also as ratios (the median over rounds of each round's ratio) to bare httpx2 (the floor: what
 the SDK runs on) and to bare httpx 0.28 (the reference the issue's targets name) of the same mode; the canned
-server's share of the CPU; and the issue's targets in each phase.
+server's share of the CPU; and the issue's targets and aims in each phase, each beside the quartiles of its
+per-round ratios (its spread); DefaultAioHttpClient is also paired with bare aiohttp, round by round.
 
     scripts/bench                      # table, default sizes (about 11 minutes on 2 cores)
     scripts/bench --json               # the same, as JSON on stdout
@@ -43,7 +44,7 @@ from benchmarks.processes import BenchError, Runner, pinned_cpus, start_server
 from benchmarks.runner import CLIENTS, CONCURRENCY, FLOOR, LEGACY, MODES, supports
 from benchmarks.stats import PhaseSeries, Series, summarize
 from benchmarks.table import format_table
-from benchmarks.targets import targets
+from benchmarks.targets import aims, targets
 
 DISTRIBUTIONS: tuple[str, ...] = (
     "httpx2",
@@ -191,6 +192,7 @@ def benchmark(
         "imports": imports,
     }
     report["targets"] = targets(report)
+    report["aims"] = aims(report)
     return report
 
 

@@ -8,7 +8,10 @@ from typing import Any
 
 from benchmarks.runner import FLOOR, LEGACY
 
-__all__ = ["PhaseSeries", "Sample", "Series", "summarize"]
+__all__ = ["AIOHTTP", "PhaseSeries", "Sample", "Series", "quartiles", "summarize"]
+
+#: The SDK's aiohttp transport is also paired with bare aiohttp (its limit), in the modes both run.
+AIOHTTP = ("sdk-aiohttp", "aiohttp")
 
 
 @dataclass
@@ -43,6 +46,14 @@ class Series:
         ]
 
 
+def quartiles(values: list[float]) -> tuple[float, float]:
+    """The first and third quartile (the spread said beside a median); both the value when there is one."""
+    if len(values) < 2:
+        return (values[0], values[0]) if values else (float("nan"), float("nan"))
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q3
+
+
 #: One phase's series, by (client, mode).
 PhaseSeries = dict[tuple[str, str], Series]
 
@@ -61,6 +72,11 @@ def summarize(
             s = series.get((client, mode))
             if s is not None and s.samples:
                 results[mode][client] = _summary(s, floor, legacy, calls)
+        ours, theirs = series.get((AIOHTTP[0], mode)), series.get((AIOHTTP[1], mode))
+        if ours is not None and ours.samples and theirs is not None and theirs.samples:
+            rounds = ours.paired_ratios(theirs, "cpu_per_call")
+            results[mode][AIOHTTP[0]]["cpu_ratio_aiohttp"] = statistics.median(rounds)
+            results[mode][AIOHTTP[0]]["cpu_ratio_aiohttp_rounds"] = rounds
     return results
 
 

@@ -37,10 +37,11 @@ def _rows(by_client: dict[str, Any]) -> list[str]:
     ]
 
 
-def _verdict(value: float | None, ok: bool | None) -> str:
+def _verdict(value: float | None, ok: bool | None, spread: tuple[float, float] | None = None) -> str:
     if value is None:
         return "n/a"
-    return f"{value:.3f}x {'ok' if ok else 'MISSED'}"
+    quartiles = f" ({spread[0]:.2f}-{spread[1]:.2f})" if spread else ""
+    return f"{value:.3f}x{quartiles} {'ok' if ok else 'MISSED'}"
 
 
 _HEADER = (
@@ -55,7 +56,9 @@ def format_table(report: dict[str, Any]) -> str:
     lines += _mode_lines(report["results"], fresh)
     lines += _unavailable_lines(report["unavailable"])
     lines += _import_lines(report["imports"])
-    lines += _target_lines(report["targets"])
+    lines += _target_lines(report["targets"], "targets")
+    if report.get("aims"):
+        lines += ["", *_target_lines(report["aims"], "aims (not held)")]
     return "\n".join(lines)
 
 
@@ -116,11 +119,11 @@ def _import_lines(imports: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _target_lines(report_targets: list[dict[str, Any]]) -> list[str]:
-    lines = [f"{'targets':54} {'limit':>7}  {'long-lived':17} fresh"]
+def _target_lines(report_targets: list[dict[str, Any]], title: str) -> list[str]:
+    """Each target's median ratio over rounds, with the quartiles of its rounds in brackets (its spread)."""
+    lines = [f"{title:54} {'limit':>7}  {'long-lived (quartiles)':29} fresh (quartiles)"]
     for t in report_targets:
-        lines.append(
-            f"  {t['target']:52} {t['limit']:>6.2f}x  {_verdict(t['value'], t['ok']):17} "
-            f"{_verdict(t['fresh_value'], t['fresh_ok']):17}".rstrip()
-        )
+        long_lived = _verdict(t["value"], t["ok"], t.get("spread"))
+        fresh = _verdict(t["fresh_value"], t["fresh_ok"], t.get("fresh_spread"))
+        lines.append(f"  {t['target']:52} {t['limit']:>6.2f}x  {long_lived:29} {fresh}".rstrip())
     return lines

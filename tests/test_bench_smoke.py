@@ -63,8 +63,17 @@ def test_bench_json_has_every_client_and_mode() -> None:
         assert report["imports"][name]["median_ms"] > 0, name
     assert {t["target"] for t in report["targets"]}
     assert all(t["value"] is not None for t in report["targets"])
-    # Every target but the cold import is measured in both phases.
+    # Every target but the cold import is measured in both phases, with its spread over rounds.
     assert all(t["fresh_value"] is not None for t in report["targets"][:-1])
+    for t in report["targets"][:-1] + report["aims"]:
+        assert t["value"] is not None and t["fresh_value"] is not None, t
+        low, high = t["spread"]
+        assert low <= high, t
+    # DefaultAioHttpClient paired with bare aiohttp in the modes both run.
+    for phase in ("results", "fresh"):
+        for mode in ("async", "async64"):
+            entry = report[phase][mode]["sdk-aiohttp"]
+            assert entry["cpu_ratio_aiohttp"] > 0 and len(entry["cpu_ratio_aiohttp_rounds"]) == 2
     kit = report["testing_kit"]
     assert set(kit["creates_per_s"]) == {"fake, in process", "fake, loopback", "dev server (langgraph dev)"}
     assert all(rate is not None and rate > 0 for rate in kit["creates_per_s"].values()), kit
