@@ -19,7 +19,6 @@ from ._arguments import CreateArgs, TimeoutArg
 from ._base_client import _BaseThreadsClient
 from ._defaults import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven
 from ._lifecycle import AsyncClosing, LoopBinding
-from ._raw import AsyncThreadsClientWithRawResponse, ThreadsClientWithRawResponse
 from ._raw_response import AnswerTooLarge
 from ._retry import SendAgain
 from ._senders import AsyncSender, HttpxSender, async_sender_for
@@ -27,6 +26,7 @@ from ._senders import AsyncSender, HttpxSender, async_sender_for
 if TYPE_CHECKING:
     from ._call import CreateThreadCall
     from ._generated.models import Thread
+    from ._raw import AsyncThreadsClientWithRawResponse, ThreadsClientWithRawResponse
     from ._validation import SuperstepArg, TTLArg
 
 __all__ = ["AsyncThreadsClient", "ThreadsClient"]
@@ -132,6 +132,8 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
     def with_raw_response(self) -> ThreadsClientWithRawResponse:
         """`client.with_raw_response.create_thread(...)`: the same call, returning a
         RawThreadResponse (status, headers, request id, retries taken, elapsed; `.parse()`)."""
+        from ._raw import ThreadsClientWithRawResponse  # it reads this module's signatures
+
         return ThreadsClientWithRawResponse(self._start, self._run)
 
     def _run(self, call: CreateThreadCall) -> Thread:
@@ -232,6 +234,8 @@ class AsyncThreadsClient(AsyncClosing, _BaseThreadsClient[httpx2.AsyncClient | D
     def with_raw_response(self) -> AsyncThreadsClientWithRawResponse:
         """`await client.with_raw_response.create_thread(...)`: the same call, returning a
         RawThreadResponse (status, headers, request id, retries taken, elapsed; `.parse()`)."""
+        from ._raw import AsyncThreadsClientWithRawResponse
+
         return AsyncThreadsClientWithRawResponse(self._start, self._run)
 
     def _start(self, args: CreateArgs) -> CreateThreadCall:

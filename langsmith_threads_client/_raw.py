@@ -9,21 +9,26 @@ for the Thread. (Not `_raw_response.py`, which is the wire's lean response type.
 from __future__ import annotations
 
 import datetime
+import functools
+import inspect
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 import httpx2
 
-from ._arguments import CreateArgs, TimeoutArg
-from ._defaults import NOT_GIVEN
+from ._arguments import CreateArgs
+from ._client import AsyncThreadsClient, ThreadsClient
 from ._raw_response import as_httpx
 
 if TYPE_CHECKING:
     from ._call import CreateThreadCall
     from ._generated.models import Thread
-    from ._validation import SuperstepArg, TTLArg
+
+P = ParamSpec("P")
+S = TypeVar("S")
+R = TypeVar("R")
 
 __all__ = ["AsyncThreadsClientWithRawResponse", "RawThreadResponse", "ThreadsClientWithRawResponse"]
 
@@ -75,6 +80,47 @@ class RawThreadResponse:
         )
 
 
+def _keywords_of(
+    method: Callable[Concatenate[Any, P], object],
+) -> Callable[[Callable[[S, CreateArgs], R]], Callable[Concatenate[S, P], R]]:
+    """The decorated method takes the keywords of `method` (a client's create_thread, where they
+    are written out once) and is handed them as one CreateArgs, as the client's own method is.
+
+    Type checkers and IDEs see `method`'s keywords (a ParamSpec); `inspect.signature` shows
+    them too. A keyword `method` does not take gets the TypeError Python gives it.
+    """
+    signature = inspect.signature(method)
+
+    def decorate(impl: Callable[[S, CreateArgs], R]) -> Callable[Concatenate[S, P], R]:
+        def pack(owner: object, keywords: dict[str, Any]) -> CreateArgs:
+            try:
+                return CreateArgs(**keywords)
+            except TypeError:
+                try:
+                    signature.bind(owner, **keywords)
+                except TypeError as exc:  # Python's own words, as a method of its own would say them
+                    raise TypeError(f"{impl.__qualname__}() {exc}") from None
+                raise
+
+        wrapper: Callable[..., Any]
+        if inspect.iscoroutinefunction(impl):
+
+            async def wrapper(self: S, /, **keywords: Any) -> Any:
+                return await cast(Callable[[S, CreateArgs], Awaitable[Any]], impl)(self, pack(self, keywords))
+
+        else:
+
+            def wrapper(self: S, /, **keywords: Any) -> Any:
+                return impl(self, pack(self, keywords))
+
+        functools.update_wrapper(wrapper, impl)
+        returns = inspect.signature(impl).return_annotation
+        setattr(wrapper, "__signature__", signature.replace(return_annotation=returns))  # noqa: B010 (read by inspect)
+        return cast(Callable[Concatenate[S, P], R], wrapper)
+
+    return decorate
+
+
 class ThreadsClientWithRawResponse:
     """`ThreadsClient.with_raw_response`: create_thread returning a RawThreadResponse."""
 
@@ -86,23 +132,10 @@ class ThreadsClientWithRawResponse:
         self._start = start
         self._run = run
 
-    def create_thread(
-        self,
-        *,
-        thread_id: uuid.UUID | str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        if_exists: Literal["raise", "do_nothing"] = "raise",
-        ttl: TTLArg | None = None,
-        supersteps: Sequence[SuperstepArg] | None = None,
-        graph_id: str | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> RawThreadResponse:
+    @_keywords_of(ThreadsClient.create_thread)
+    def create_thread(self, args: CreateArgs) -> RawThreadResponse:
         """ThreadsClient.create_thread (the same arguments and errors), returning the raw response."""
-        call = self._start(
-            CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
-        )
+        call = self._start(args)
         return RawThreadResponse(call, self._run(call))
 
 
@@ -117,21 +150,8 @@ class AsyncThreadsClientWithRawResponse:
         self._start = start
         self._run = run
 
-    async def create_thread(
-        self,
-        *,
-        thread_id: uuid.UUID | str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        if_exists: Literal["raise", "do_nothing"] = "raise",
-        ttl: TTLArg | None = None,
-        supersteps: Sequence[SuperstepArg] | None = None,
-        graph_id: str | None = None,
-        timeout: TimeoutArg = NOT_GIVEN,
-        headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> RawThreadResponse:
+    @_keywords_of(AsyncThreadsClient.create_thread)
+    async def create_thread(self, args: CreateArgs) -> RawThreadResponse:
         """AsyncThreadsClient.create_thread (the same arguments and errors), returning the raw response."""
-        call = self._start(
-            CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
-        )
+        call = self._start(args)
         return RawThreadResponse(call, await self._run(call))

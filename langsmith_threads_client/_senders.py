@@ -49,43 +49,55 @@ def _check_encodings(response: httpx2.Response) -> None:
             raise error
 
 
-def _timed_out(response: httpx2.Response) -> httpx2.ReadTimeout:
-    # httpx2's own transports stop at the deadline themselves; this bounds a custom one's body.
-    return httpx2.ReadTimeout("the attempt's whole bound (its timeout) passed", request=response.request)
+class _Reader:
+    """An answer's body as it arrives, piece by piece, within the cap and the deadline: the
+    part of reading that sync and async share (they differ only in how they wait for a piece)."""
+
+    __slots__ = ("_body", "_deadline", "_response")
+
+    def __init__(self, response: httpx2.Response, attempt: Attempt, deadline: float | None) -> None:
+        _check_encodings(response)
+        self._response = response
+        self._body = Body(attempt.max_bytes)
+        self._deadline = deadline
+
+    def add(self, chunk: bytes) -> None:
+        """One decoded piece; raises AnswerTooLarge past the cap, ReadTimeout past the deadline."""
+        if not self._body.add(chunk):
+            raise AnswerTooLarge(_raw(self._response, self._body.first_bytes()))
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            # httpx2's own transports stop at the deadline themselves; this bounds a custom one's body.
+            raise httpx2.ReadTimeout("the attempt's whole bound (its timeout) passed", request=self._response.request)
+
+    def answer(self) -> RawResponse:
+        return _raw(self._response, self._body.content())
+
+    def broken(self, exc: httpx2.DecodingError) -> httpx2.RemoteProtocolError:
+        return httpx2.RemoteProtocolError(
+            f"the answer's body could not be decoded: {exc}", request=self._response.request
+        )
 
 
 def _read(response: httpx2.Response, attempt: Attempt, deadline: float | None) -> RawResponse:
     """The answer read to its end within the cap (raises AnswerTooLarge past it)."""
-    _check_encodings(response)
-    body = Body(attempt.max_bytes)
+    reader = _Reader(response, attempt, deadline)
     try:
         for chunk in response.iter_bytes():
-            if not body.add(chunk):
-                raise AnswerTooLarge(_raw(response, body.first_bytes()))
-            if deadline is not None and time.monotonic() >= deadline:
-                raise _timed_out(response)
+            reader.add(chunk)
     except httpx2.DecodingError as exc:
-        raise httpx2.RemoteProtocolError(
-            f"the answer's body could not be decoded: {exc}", request=response.request
-        ) from exc
-    return _raw(response, body.content())
+        raise reader.broken(exc) from exc
+    return reader.answer()
 
 
 async def _aread(response: httpx2.Response, attempt: Attempt, deadline: float | None) -> RawResponse:
-    _check_encodings(response)
-    body = Body(attempt.max_bytes)
+    reader = _Reader(response, attempt, deadline)
     chunks: AsyncIterator[bytes] = response.aiter_bytes()
     try:
         async for chunk in chunks:
-            if not body.add(chunk):
-                raise AnswerTooLarge(_raw(response, body.first_bytes()))
-            if deadline is not None and time.monotonic() >= deadline:
-                raise _timed_out(response)
+            reader.add(chunk)
     except httpx2.DecodingError as exc:
-        raise httpx2.RemoteProtocolError(
-            f"the answer's body could not be decoded: {exc}", request=response.request
-        ) from exc
-    return _raw(response, body.content())
+        raise reader.broken(exc) from exc
+    return reader.answer()
 
 
 def _raw(response: httpx2.Response, content: bytes) -> RawResponse:

@@ -73,3 +73,35 @@ def test_pyright_type_completeness_of_the_package_is_100_percent() -> None:
         if diagnostic["severity"] == "error"
     ]
     assert completeness["completenessScore"] == 1.0, "\n".join(ambiguous)
+
+
+RAW_MISUSE = """\
+from langsmith_threads_client import AsyncThreadsClient, RawThreadResponse, ThreadsClient
+
+
+def misuse(client: ThreadsClient, aclient: AsyncThreadsClient) -> None:
+    ok: RawThreadResponse = client.with_raw_response.create_thread(metadata={"a": 1}, if_exists="do_nothing")
+    client.with_raw_response.create_thread(thread_idd="x")
+    client.with_raw_response.create_thread(if_exists="maybe")
+    pending = aclient.with_raw_response.create_thread(graph_id=1)
+    print(ok, pending)
+"""
+
+
+def test_the_raw_create_thread_has_the_clients_keywords_for_type_checkers(tmp_path: Path) -> None:
+    # Its keywords are the client's own create_thread's (a ParamSpec), not a copy: misuse is caught.
+    script = tmp_path / "raw_misuse.py"
+    script.write_text(RAW_MISUSE)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    said = [line for line in result.stdout.splitlines() if ": error: " in line]
+    errors = [line.split(": error: ")[0].rsplit(":", 1)[1] for line in said]
+    assert errors == ["6", "7", "8"], result.stdout
+    report = _pyright(str(script))
+    lines = sorted({d["range"]["start"]["line"] + 1 for d in report["generalDiagnostics"] if d["severity"] == "error"})
+    assert lines == [6, 7, 8], report["generalDiagnostics"]
