@@ -60,19 +60,15 @@ class CheckedCreate(NamedTuple):
 
 def check_create(args: CreateArgs) -> CheckedCreate:
     """Every body argument of `args` checked, or the TypeError/ValueError naming the first bad one."""
+    # (An argument not given is not checked at all: most calls give one or two.)
     if_exists = _check_if_exists(args.if_exists)
-    extra = _check_extra_body(args.extra_body)
-    metadata = _check_metadata(args.metadata, args.graph_id)
-    ttl = _check_ttl(args.ttl)
-    supersteps = _check_supersteps(args.supersteps) or None
-    return CheckedCreate(
-        thread_id=None if args.thread_id is None else _check_thread_id(args.thread_id),
-        metadata=metadata,
-        if_exists=if_exists,
-        ttl=ttl,
-        supersteps=supersteps,
-        extra=extra,
-    )
+    extra = {} if args.extra_body is None else _check_extra_body(args.extra_body)
+    given_metadata = args.metadata is not None or args.graph_id is not None
+    metadata = _check_metadata(args.metadata, args.graph_id) if given_metadata else None
+    ttl = None if args.ttl is None else _check_ttl(args.ttl)
+    supersteps = None if args.supersteps is None else _check_supersteps(args.supersteps) or None
+    thread_id = None if args.thread_id is None else _check_thread_id(args.thread_id)
+    return CheckedCreate(thread_id, metadata, if_exists, ttl, supersteps, extra)
 
 
 def _check_extra_body(extra_body: object) -> dict[str, Any]:
@@ -102,6 +98,9 @@ def _check_thread_id(value: object) -> uuid.UUID:
 
 
 def _check_if_exists(value: object) -> ThreadCreateIfExists:
+    member = _IF_EXISTS.get(value) if type(value) is str else None
+    if member is not None:
+        return member
     if not isinstance(value, str):
         raise TypeError(f"if_exists must be a string, one of {sorted(IF_EXISTS_VALUES)}, not {type(value).__name__}")
     member = _IF_EXISTS.get(value)
@@ -113,7 +112,7 @@ def _check_if_exists(value: object) -> ThreadCreateIfExists:
 def _check_metadata(metadata: object, graph_id: object) -> dict[str, Any] | None:
     if metadata is None:
         result: dict[str, Any] | None = None
-    elif not isinstance(metadata, Mapping):
+    elif type(metadata) is not dict and not isinstance(metadata, Mapping):  # (dict first: a quicker check)
         raise TypeError(f"metadata must be a mapping (a JSON object), not {type(metadata).__name__}")
     else:
         result = dict(metadata)
