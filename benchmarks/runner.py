@@ -335,7 +335,7 @@ def serve_sync(name: str, base_url: str, port: int, calls: int, warmup: int) -> 
             _say(m.result)
 
 
-async def _gather(call: AsyncCall, calls: int, concurrency: int) -> None:
+async def gather_calls(call: AsyncCall, calls: int, concurrency: int) -> None:
     if concurrency <= 1:
         for _ in range(calls):
             await call()
@@ -355,12 +355,12 @@ async def serve_async(name: str, base_url: str, port: int, calls: int, warmup: i
     async with AsyncExitStack() as stack:
         call = await _async_client(name, base_url, stack)
         check_result(name, await call())
-        await _gather(call, warmup, concurrency)
+        await gather_calls(call, warmup, concurrency)
         _say({"ready": True})
         # Waiting for the next command blocks the event loop, on purpose: nothing runs between batches.
         for _ in _batches():
             with measured(port) as m:
-                await _gather(call, calls, concurrency)
+                await gather_calls(call, calls, concurrency)
             _say(m.result)
 
 

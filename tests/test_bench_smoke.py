@@ -108,3 +108,23 @@ def test_bench_table() -> None:
     assert "httpx 0.28 (legacy)" in proc.stdout
     assert "this SDK" in proc.stdout
     assert "== the testing kit" in proc.stdout and "pytest plugin load" in proc.stdout
+
+
+def test_the_paired_aiohttp_figure_runs_and_reports_its_spread() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.paired", "--processes", "2", "--rounds", "3", "--calls", "16", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report: dict[str, Any] = json.loads(proc.stdout)
+    assert set(report["modes"]) == {"async", "async64"}
+    for entry in report["modes"].values():
+        low, high = entry["quartiles"]
+        assert 0 < low <= entry["median"] <= high, entry
+        assert len(entry["process_medians"]) == 2
