@@ -15,7 +15,7 @@ from langsmith_threads_client import _endpoint
 from langsmith_threads_client._arguments import CreateArgs
 from langsmith_threads_client._endpoint import encode_body, encode_plain_body
 from langsmith_threads_client._exactly_once import plan_create
-from langsmith_threads_client._validation import check_create
+from langsmith_threads_client._validation import CheckedCreate, check_create
 from langsmith_threads_client.types import UNSET, ThreadCreate, ThreadCreateIfExists, ThreadCreateMetadata
 
 IF_EXISTS = list(ThreadCreateIfExists)
@@ -85,3 +85,18 @@ def test_no_splice_is_kept_where_the_generated_encoding_does_not_cut_as_expected
     monkeypatch.setattr(_endpoint, "_generated_plain", reordered)
     assert _endpoint._cut(do_nothing, True) is None
     assert _endpoint._cut(do_nothing, False) is not None  # no metadata: the count is always 0
+
+
+def test_the_spliced_way_is_taken_only_without_the_fields_it_cannot_carry() -> None:
+    # plan_create splices a body when ttl, supersteps and extra fields are all absent; a field
+    # added to CheckedCreate must join that condition, or plain calls would drop it.
+    assert CheckedCreate._fields == ("thread_id", "metadata", "if_exists", "ttl", "supersteps", "extra")
+    full = CreateArgs(metadata={"a": 1}, ttl=5, supersteps=[{"updates": [{"as_node": "a"}]}], extra_body={"x_n": 1})
+    assert set(json.loads(plan_create(check_create(full)).content)) == {
+        "thread_id",
+        "metadata",
+        "if_exists",
+        "ttl",
+        "supersteps",
+        "x_n",
+    }
