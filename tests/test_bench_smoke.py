@@ -29,10 +29,10 @@ POSITIVE = (
 IMPORTS = ("httpx2", "httpx", "langgraph_sdk", "langsmith_threads_client", "langsmith_threads_client._call")
 
 
-def _run_bench(*args: str) -> subprocess.CompletedProcess[str]:
+def _run_bench(*args: str, module: str = "benchmarks") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     return subprocess.run(
-        [sys.executable, "-m", "benchmarks", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -111,16 +111,8 @@ def test_bench_table() -> None:
 
 
 def test_the_paired_aiohttp_figure_runs_and_reports_its_spread() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.paired", "--processes", "2", "--rounds", "3", "--calls", "16", "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    args = ("--processes", "2", "--rounds", "3", "--calls", "16", "--json")
+    proc = _run_bench(*args, module="benchmarks.paired")
     assert proc.returncode == 0, proc.stderr
     report: dict[str, Any] = json.loads(proc.stdout)
     assert set(report["modes"]) == {"async", "async64"}

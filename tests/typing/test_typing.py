@@ -39,14 +39,18 @@ def _pyright(*args: str) -> dict[str, Any]:
     return report
 
 
-def test_the_user_script_passes_mypy_strict() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(SCRIPT)],
+def _mypy_strict(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+def test_the_user_script_passes_mypy_strict() -> None:
+    result = _mypy_strict(SCRIPT)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -92,13 +96,7 @@ def test_the_raw_create_thread_has_the_clients_keywords_for_type_checkers(tmp_pa
     # Its keywords are the client's own create_thread's (a ParamSpec), not a copy: misuse is caught.
     script = tmp_path / "raw_misuse.py"
     script.write_text(RAW_MISUSE)
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(script)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = _mypy_strict(script)
     said = [line for line in result.stdout.splitlines() if ": error: " in line]
     errors = [line.split(": error: ")[0].rsplit(":", 1)[1] for line in said]
     assert errors == ["6", "7", "8"], result.stdout
