@@ -25,6 +25,7 @@ import httpx2
 from ._body import Body, encoding_error
 from ._deadline import DEADLINE, bound_transports
 from ._raw_response import AnswerTooLarge, Attempt, RawResponse, SentResponse
+from ._requests import RequestBuilder
 
 __all__ = ["AsyncSender", "HttpxAsyncSender", "HttpxSender", "async_sender_for"]
 
@@ -116,17 +117,18 @@ def _raw(response: httpx2.Response, content: bytes) -> RawResponse:
 class HttpxSender:
     """An httpx2.Client as the sync client's sender: the request built by the client, with its own defaults."""
 
-    __slots__ = ("_http",)
+    __slots__ = ("_http", "_request")
 
     def __init__(self, http: httpx2.Client) -> None:
         self._http = http
+        self._request = RequestBuilder(http).request  # the request its build_request would make
         bound_transports(http)
 
     def send_attempt(self, attempt: Attempt, /) -> SentResponse:
         deadline = _deadline_of(attempt)
         token = DEADLINE.set(deadline)
         try:
-            response = self._http.send(attempt.request(self._http), follow_redirects=False, stream=True)
+            response = self._http.send(self._request(attempt), follow_redirects=False, stream=True)
             try:
                 return _read(response, attempt, deadline)
             finally:
@@ -138,17 +140,18 @@ class HttpxSender:
 class HttpxAsyncSender:
     """An httpx2.AsyncClient as an AsyncSender."""
 
-    __slots__ = ("_http",)
+    __slots__ = ("_http", "_request")
 
     def __init__(self, http: httpx2.AsyncClient) -> None:
         self._http = http
+        self._request = RequestBuilder(http).request  # the request its build_request would make
         bound_transports(http)
 
     async def send_attempt(self, attempt: Attempt, /) -> SentResponse:
         deadline = _deadline_of(attempt)
         token = DEADLINE.set(deadline)
         try:
-            response = await self._http.send(attempt.request(self._http), follow_redirects=False, stream=True)
+            response = await self._http.send(self._request(attempt), follow_redirects=False, stream=True)
             try:
                 return await _aread(response, attempt, deadline)
             finally:
