@@ -15,6 +15,9 @@ import httpx2
 
 __all__ = ["AnswerTooLarge", "Attempt", "RawResponse", "SentResponse", "as_httpx"]
 
+# json.loads' own decoder (json.loads without options decodes with one like it).
+_DECODE = json.JSONDecoder().decode
+
 # Already undone by the sender that read the body; an httpx2.Response built from it must not decode again.
 _DECODED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding"})
 
@@ -52,7 +55,12 @@ class RawResponse:
         self._http_version = http_version
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        """The body as json.loads reads it (the same value or error): for an object's body, decoded
+        as the UTF-8 that json.loads would detect there, without its detection (a fifth of a parse)."""
+        content = self.content
+        if content[:1] == b"{" and content[1:2] != b"\x00":
+            return _DECODE(content.decode("utf-8", "surrogatepass"))
+        return json.loads(content)
 
     def to_httpx(self) -> httpx2.Response:
         raw = self._raw_headers.raw if isinstance(self._raw_headers, httpx2.Headers) else self._raw_headers
