@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from typing import Protocol, runtime_checkable
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import httpx2
 
@@ -28,6 +28,8 @@ from ._raw_response import AnswerTooLarge, Attempt, RawResponse, SentResponse
 from ._requests import RequestBuilder
 
 __all__ = ["AsyncSender", "HttpxAsyncSender", "HttpxSender", "async_sender_for"]
+
+_Http = TypeVar("_Http", httpx2.Client, httpx2.AsyncClient)
 
 
 @runtime_checkable
@@ -114,15 +116,21 @@ def _raw(response: httpx2.Response, content: bytes) -> RawResponse:
     )
 
 
-class HttpxSender:
-    """An httpx2.Client as the sync client's sender: the request built by the client, with its own defaults."""
+class _OnHttpx(Generic[_Http]):
+    """What both httpx2 senders keep: the client, its requests' builder, its pools bound to each deadline."""
 
     __slots__ = ("_http", "_request")
 
-    def __init__(self, http: httpx2.Client) -> None:
-        self._http = http
+    def __init__(self, http: _Http) -> None:
+        self._http: _Http = http
         self._request = RequestBuilder(http).request  # the request its build_request would make
         bound_transports(http)
+
+
+class HttpxSender(_OnHttpx[httpx2.Client]):
+    """An httpx2.Client as the sync client's sender: the request built by the client, with its own defaults."""
+
+    __slots__ = ()
 
     def send_attempt(self, attempt: Attempt, /) -> SentResponse:
         deadline = _deadline_of(attempt)
@@ -137,15 +145,10 @@ class HttpxSender:
             DEADLINE.reset(token)
 
 
-class HttpxAsyncSender:
+class HttpxAsyncSender(_OnHttpx[httpx2.AsyncClient]):
     """An httpx2.AsyncClient as an AsyncSender."""
 
-    __slots__ = ("_http", "_request")
-
-    def __init__(self, http: httpx2.AsyncClient) -> None:
-        self._http = http
-        self._request = RequestBuilder(http).request  # the request its build_request would make
-        bound_transports(http)
+    __slots__ = ()
 
     async def send_attempt(self, attempt: Attempt, /) -> SentResponse:
         deadline = _deadline_of(attempt)
