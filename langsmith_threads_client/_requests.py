@@ -85,7 +85,7 @@ class RequestBuilder:
         http = self._http
         request = attempt.request(http)
         # (An empty body's Content-Length is put elsewhere: never kept, nor served from what is.)
-        if self._custom or http.cookies or http.params or not isinstance(attempt.content, bytes) or not attempt.content:
+        if self._custom or http.cookies or http.params or not attempt.content:
             return request
         kept = _Kept(request, attempt, http.headers.raw)
         if kept.length_at >= 0:
