@@ -13,8 +13,14 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._aiohttp import DefaultAioHttpClient
-    from ._client import AsyncThreadsClient, ThreadsClient
-    from ._defaults import (
+    from ._client import (
+        AsyncThreadsClient,
+        AsyncThreadsClientWithRawResponse,
+        RawThreadResponse,
+        ThreadsClient,
+        ThreadsClientWithRawResponse,
+    )
+    from ._config import (
         DEFAULT_BASE_URL,
         DEFAULT_MAX_RESPONSE_BYTES,
         DEFAULT_MAX_RETRIES,
@@ -53,7 +59,7 @@ if TYPE_CHECKING:
     )
     from ._generated.types import UNSET, Unset
     from ._logging import SensitiveHeadersFilter
-    from ._raw import AsyncThreadsClientWithRawResponse, RawThreadResponse, ThreadsClientWithRawResponse
+    from ._transport import DefaultAsyncHttpxClient, DefaultHttpxClient
     from ._uuid7 import uuid7
 
 # Every name of __all__ but the version is imported on first use: `import
@@ -65,16 +71,14 @@ if TYPE_CHECKING:
 _HOMES = (
     "._client",
     "._exceptions",
-    "._defaults",
+    "._config",
+    "._transport",
     "._aiohttp",
     "._logging",
-    "._raw",
     "._uuid7",
     "._generated.types",
     "._generated.models",
 )
-
-
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -94,6 +98,8 @@ __all__ = [
     "Command",
     "ConflictError",
     "DefaultAioHttpClient",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
     "InternalServerError",
     "NotFoundError",
     "NotGiven",

@@ -4,7 +4,7 @@ Each attempt's pre-encoded body goes through one aiohttp.ClientSession, with no 
 client on the way: with many calls in flight that layer costs more CPU than aiohttp
 itself. What httpx2's transport promises holds here too: per-attempt timeouts from an
 httpx2.Timeout, TLS verified with httpx2's own SSL context, proxies taken from the
-environment the way httpx2 reads them, connection limits from an httpx2.Limits, no
+environment (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY), connection limits from an httpx2.Limits, no
 redirect followed, a cancelled call never costs a pooled connection, and every aiohttp
 failure is raised as the httpx2.TransportError that says whether the request may have
 reached the server (what retries and exactly-once decide on). And the SDK's own bounds:
@@ -17,17 +17,25 @@ aiohttp (and asyncio with it) is imported when the class is instantiated, so
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ._body import Body, check_max_response_bytes, encoding_error
-from ._config import check_headers, check_timeout
-from ._defaults import DEFAULT_LIMITS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
+from ._config import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    NotGiven,
+    check_headers,
+    check_max_response_bytes,
+    check_timeout,
+)
 from ._lifecycle import AsyncClosing
-from ._raw_response import AnswerTooLarge, Attempt, RawResponse
+from ._transport import Attempt, RawResponse, Reader
 
 if TYPE_CHECKING:
     import asyncio
@@ -35,8 +43,6 @@ if TYPE_CHECKING:
 
     import aiohttp
     import yarl
-
-    from ._watchdog import Watchdog
 
 __all__ = ["DefaultAioHttpClient"]
 
@@ -61,13 +67,15 @@ def _httpx2_is_mocked() -> bool:
 
     aiohttp never passes there, so a request would silently bypass the user's mock (as
     litellm's users found with its aiohttp transport): DefaultAioHttpClient refuses instead.
-    Costs a dict lookup when respx was never imported.
+    respx swaps the pools' methods for its own functions while a mock is active, which their
+    public `__module__` shows. Costs a dict lookup when respx was never imported.
     """
-    mocks = sys.modules.get("respx.mocks")
-    if mocks is None:
+    if "respx" not in sys.modules:
         return False
-    mocker = mocks.Mocker.registry.get("httpcore2")
-    return mocker is not None and bool(mocker._patches)
+    import httpcore2
+
+    method = httpcore2.AsyncConnectionPool.handle_async_request
+    return str(getattr(method, "__module__", "")).startswith("respx")
 
 
 def _error_classes(aiohttp: Any) -> ErrorClasses:
@@ -104,26 +112,52 @@ def _client_timeout(client_timeout: type[aiohttp.ClientTimeout], timeout: httpx2
     connection, which never happens: the client's own slots bound that wait by httpx2's
     pool timeout (see `_acquire`). read -> sock_read (each wait for data, from the end of
     sending on). aiohttp has no write timeout, and no total here: the attempt's whole
-    bound (`_deadline.py`) is asyncio's own timeout around the attempt (`send_attempt`).
+    bound (`_transport.py`) is kept by cancelling the attempt at its deadline (`Watchdog`).
     """
     connect = timeout.connect
     return client_timeout(total=None, connect=connect, sock_connect=connect, sock_read=timeout.read)
 
 
-def _environment_proxies() -> list[tuple[Any, str | None]]:
-    """HTTP(S)_PROXY, ALL_PROXY and NO_PROXY as httpx2 reads them: (URL pattern, proxy URL or None), in its order."""
-    # httpx2's own reading, so both transports pick the same proxy for a URL.
-    from httpx2._utils import URLPattern, get_environment_proxies
+def _environment_proxies() -> tuple[list[tuple[str, str]], str]:
+    """HTTP(S)_PROXY and ALL_PROXY from the environment (scheme, proxy URL), and NO_PROXY.
 
-    mounts: list[tuple[Any, str | None]] = []
-    for pattern, url in sorted((URLPattern(key), url) for key, url in get_environment_proxies().items()):
-        if url is not None and httpx2.URL(url).scheme not in ("http", "https"):
+    Read with the standard library's `urllib.request.getproxies()`, as aiohttp's own
+    trust_env reads them (which would also read ~/.netrc into an Authorization header: not
+    taken here).
+    """
+    import urllib.request
+
+    proxies = urllib.request.getproxies()
+    chosen: list[tuple[str, str]] = []
+    for scheme in ("http", "https", "all"):
+        url = proxies.get(scheme)
+        if url is None:
+            continue
+        if httpx2.URL(url).scheme not in ("http", "https"):
             raise ValueError(
                 f"DefaultAioHttpClient: the {httpx2.URL(url).scheme} proxy in the environment is not supported by "
                 "aiohttp; use AsyncThreadsClient without http_client, or trust_env=False"
             )
-        mounts.append((pattern, url))
-    return mounts
+        chosen.append((scheme, url))
+    return chosen, proxies.get("no", "")
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    """Does NO_PROXY name `host`: `*`, the host itself, or a domain it is in (as httpx2 reads it)?"""
+    host = host.lower()
+    for entry in no_proxy.split(","):
+        name = entry.strip().lower().rpartition("://")[2].lstrip(".")
+        if name == "*" or (name and (host == name or host.endswith("." + name))):
+            return True
+    return False
+
+
+def _proxy_for(url: httpx2.URL, chosen: list[tuple[str, str]], no_proxy: str) -> str | None:
+    """The proxy for `url` (None: direct): its scheme's, else ALL_PROXY's, unless NO_PROXY names its host."""
+    if not chosen or _bypassed(url.host, no_proxy):
+        return None
+    by_scheme = dict(chosen)
+    return by_scheme.get(url.scheme) or by_scheme.get("all")
 
 
 def _timeout_of(timeout: object) -> httpx2.Timeout:
@@ -142,8 +176,10 @@ class DefaultAioHttpClient(AsyncClosing):
     after decoding (None: no limit; an AsyncThreadsClient's own wins when given there).
     aiohttp keeps idle connections up to `max_connections`; it has no separate keep-alive cap.
 
-    The caller owns it: close it with `await client.aclose()` or `async with`. It runs on
-    asyncio, and on the first event loop it is used on.
+    Its connections close with the last AsyncThreadsClient that sends through it, so
+    `AsyncThreadsClient(http_client=DefaultAioHttpClient())` written inline needs no more;
+    it stays usable for another client after that, and `await http.aclose()` (or `async
+    with`) ends it for good. It runs on asyncio, one event loop at a time.
     """
 
     timeout: httpx2.Timeout
@@ -182,7 +218,7 @@ class DefaultAioHttpClient(AsyncClosing):
         self._yarl_url = yarl.URL
         self._errors = _error_classes(aiohttp)
         self._ssl_context = httpx2.create_ssl_context(verify=verify, trust_env=self.trust_env)
-        self._proxies = _environment_proxies() if self.trust_env else []
+        self._proxies, self._no_proxy = _environment_proxies() if self.trust_env else ([], "")
         self._headers = check_headers(headers, "headers")
         # httpx2 bounds the wait for a connection by the pool timeout and aiohttp cannot
         # (its `connect` timeout spans the wait and the connect), so calls take one of
@@ -193,6 +229,8 @@ class DefaultAioHttpClient(AsyncClosing):
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        self._users = 0  # the AsyncThreadsClients that send through it (`release`)
+        self._traced = False  # set when the session opens
         # One-entry caches, by identity: an AsyncThreadsClient sends every call to the same
         # URL object with the same Timeout object, so these are looked up once per client.
         self._last_url: httpx2.URL | None = None
@@ -210,6 +248,19 @@ class DefaultAioHttpClient(AsyncClosing):
         return httpx2.Headers(self._headers)
 
     @property
+    def traced(self) -> bool:
+        """Does an OpenTelemetry instrumentation trace the requests this client sends?
+
+        AioHttpClientInstrumentor wraps ClientSession.__init__ (wrapt's wrappers expose the
+        original as `__wrapped__`) and traces the sessions made while it does: this client's,
+        once open, or the one it will open.
+        """
+        return self._traced if self._session is not None else self._instrumentor_active()
+
+    def _instrumentor_active(self) -> bool:
+        return hasattr(self._aiohttp.ClientSession.__init__, "__wrapped__")
+
+    @property
     def is_closed(self) -> bool:
         return self._closed
 
@@ -225,7 +276,28 @@ class DefaultAioHttpClient(AsyncClosing):
         if session is not None:
             await session.close()
 
-    # --- the sender (the AsyncSender protocol of _senders.py) -----------------------------------
+    def attach(self) -> None:
+        """An AsyncThreadsClient sends through this one from now on (it calls this; so does a copy)."""
+        self._users += 1
+
+    async def release(self) -> None:
+        """An AsyncThreadsClient that sent through this one was closed. When it was the last, the
+        connections close with it, so `AsyncThreadsClient(http_client=DefaultAioHttpClient())`
+        written inline leaves no session open; this client stays usable (a later call opens new
+        ones), and aclose() still ends it for good."""
+        self._users -= 1
+        session = self._session
+        if self._users > 0 or session is None:
+            return
+        try:
+            same_loop = self._running_loop() is self._loop
+        except RuntimeError:
+            same_loop = False
+        if same_loop:  # (a session whose loop has ended went with it)
+            self._session = self._loop = None
+            await session.close()
+
+    # --- the sender (the AsyncSender protocol of _transport.py) -----------------------------------
 
     async def send_attempt(self, attempt: Attempt, /) -> RawResponse:
         """Send one attempt (AsyncThreadsClient hands it over): its whole response, or
@@ -249,8 +321,8 @@ class DefaultAioHttpClient(AsyncClosing):
         bound = attempt.bound
         if bound is None:
             return await self._send(session, url, proxy, client_timeout, attempt)
-        # The attempt's whole bound (`_deadline.py`): its task is cancelled at the deadline, as
-        # asyncio.timeout would (`_watchdog.py`), which also ends a wait aiohttp has no
+        # The attempt's whole bound (`_transport.py`): its task is cancelled at the deadline, as
+        # asyncio.timeout would (`Watchdog`), which also ends a wait aiohttp has no
         # timeout for (a write, endless 1xx answers, a drip).
         task = self._current_task()
         assert task is not None and self._watchdog is not None
@@ -292,7 +364,7 @@ class DefaultAioHttpClient(AsyncClosing):
                 proxy=proxy,
             )
             try:
-                content = await self._read(response, attempt)
+                return await self._read(response, attempt)
             except BaseException:
                 # Cancelled, failed or too large mid-body: this connection must not go back to
                 # the pool half read.
@@ -303,26 +375,22 @@ class DefaultAioHttpClient(AsyncClosing):
         finally:
             if slots is not None:
                 slots.release()
-        return self._raw(response, content, attempt)
 
-    async def _read(self, response: aiohttp.ClientResponse, attempt: Attempt) -> bytes:
-        """The body as aiohttp decodes it (in bounded pieces), at most the attempt's `max_bytes` of it."""
+    async def _read(self, response: aiohttp.ClientResponse, attempt: Attempt) -> RawResponse:
+        """The answer, its body as aiohttp decodes it (in bounded pieces), within the attempt's `max_bytes`."""
+
+        def raw(content: bytes) -> RawResponse:
+            return RawResponse(
+                response.status, response.reason or "", response.headers, response.raw_headers, content, attempt.request
+            )
+
         codings = response.headers.getall("content-encoding", None)
-        if codings is not None:
-            error = encoding_error(", ".join(codings), attempt.request)
-            if error is not None:
-                raise error
-        body = Body(attempt.max_bytes)
+        # No deadline here: the watchdog cancels the attempt at it, mid-read or not.
+        reader = Reader(None if codings is None else ", ".join(codings), attempt, None, raw, attempt.request)
         stream = response.content
         while chunk := await stream.readany():
-            if not body.add(chunk):
-                raise AnswerTooLarge(self._raw(response, body.first_bytes(), attempt))
-        return body.content()
-
-    def _raw(self, response: aiohttp.ClientResponse, content: bytes, attempt: Attempt) -> RawResponse:
-        return RawResponse(
-            response.status, response.reason or "", response.headers, response.raw_headers, content, attempt.request
-        )
+            reader.add(chunk)
+        return reader.answer()
 
     async def _acquire(self, slots: asyncio.Semaphore, attempt: Attempt) -> None:
         """Wait for a free connection slot, at most the pool timeout (then the request was not sent)."""
@@ -353,16 +421,17 @@ class DefaultAioHttpClient(AsyncClosing):
         # trust_env would also read ~/.netrc into an Authorization header, which httpx2 does not.
         self._session = aiohttp.ClientSession(connector=connector, headers=self._headers, trust_env=False)
         self._loop = loop
-        from ._watchdog import Watchdog
-
         self._watchdog = Watchdog(loop)
+        # Whether an instrumentation traces this session's requests (AioHttpClientInstrumentor
+        # wraps ClientSession.__init__, and wrapt's wrappers expose the original as __wrapped__).
+        self._traced = self._instrumentor_active()
         return self._session
 
     def _target(self, url: httpx2.URL) -> tuple[yarl.URL, yarl.URL | None]:
         """The URL in aiohttp's terms, and the proxy httpx2 would use for it (None: direct)."""
         if url is self._last_url and self._last_target is not None:
             return self._last_target
-        proxy = next((proxy for pattern, proxy in self._proxies if pattern.matches(url)), None)
+        proxy = _proxy_for(url, self._proxies, self._no_proxy)
         target = (
             self._yarl_url(str(url), encoded=True),  # httpx2 has already percent-encoded it
             None if proxy is None else self._yarl_url(proxy),
@@ -374,3 +443,57 @@ class DefaultAioHttpClient(AsyncClosing):
         error_class = next((error for kind, error in self._errors if isinstance(exc, kind)), httpx2.TransportError)
         message = str(exc) or type(exc).__name__
         return error_class(f"{message} ({type(exc).__name__})", request=attempt.request())
+
+
+class Watchdog:
+    """Each attempt's whole bound on one event loop, with one timer instead of one per attempt.
+
+    DefaultAioHttpClient keeps the attempt's deadline by cancelling the task that sends it,
+    as `asyncio.timeout` would; but `asyncio.timeout` schedules and cancels a timer for
+    every attempt, which with many calls in flight costs the aiohttp path a few percent of
+    its CPU. Here attempts only note their deadline; one timer, set for the earliest, wakes
+    to cancel the attempts past theirs and sets itself again. With one timeout for every
+    call (the usual case) a new deadline is never the earliest: an attempt costs two dict
+    operations.
+    """
+
+    __slots__ = ("_deadlines", "_expired", "_handle", "_loop", "_when")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._deadlines: dict[asyncio.Task[object], float] = {}
+        self._expired: set[asyncio.Task[object]] = set()
+        self._handle: asyncio.TimerHandle | None = None
+        self._when = math.inf
+
+    def watch(self, task: asyncio.Task[object], bound: float) -> None:
+        """`task` is sending an attempt that must end within `bound` seconds."""
+        deadline = self._loop.time() + bound
+        self._deadlines[task] = deadline
+        if deadline < self._when:
+            self._wake_at(deadline)
+
+    def unwatch(self, task: asyncio.Task[object]) -> bool:
+        """`task`'s attempt has ended; True when it ended because the watchdog cancelled it."""
+        self._deadlines.pop(task, None)
+        if task in self._expired:
+            self._expired.discard(task)
+            return True
+        return False
+
+    def _wake_at(self, when: float) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._when = when
+        self._handle = self._loop.call_at(when, self._check)
+
+    def _check(self) -> None:
+        self._handle, self._when = None, math.inf
+        now = self._loop.time()
+        for task, deadline in list(self._deadlines.items()):
+            if deadline <= now:
+                del self._deadlines[task]
+                self._expired.add(task)
+                task.cancel()
+        if self._deadlines:
+            self._wake_at(min(self._deadlines.values()))

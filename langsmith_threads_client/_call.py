@@ -1,17 +1,77 @@
-"""One create_thread call as a small state machine: what to send, and what each outcome means.
+"""One create_thread call: its plan, a small state machine with named phases, and its retry policy.
 
 No I/O: the sync and async clients run the same loop around it and differ only in how they
-send an attempt (a sender, see `_senders.py`) and how they sleep. Each response or error
+send an attempt (a sender, see `_transport.py`) and how they sleep. Each response or error
 turns into an explicit outcome: the call's Thread, a SendAgain (after a delay; a retry,
 or not: a same-origin redirect, the fetch of a lost attempt's thread), or a raised error.
 The call counts its own retries and bounds its sends (`sends()`), so the loop ends.
 
 This module and what it imports (the generated layer: attrs and its model classes) load
-with a client's first call, not with the package (see `_BaseThreadsClient._bind`).
+with a client's first call, not with the package (see `_client._BaseThreadsClient._bind`).
+
+Exactly-once creation, what goes on the wire so that one call makes at most one thread
+(the README's "Retries and exactly-once creation" says it for users):
+
+* One create_thread call creates at most one thread, however many attempts it sends.
+* The call's thread id is fixed before the first attempt. When the caller names none, the
+  SDK assigns a UUID v7 (as the server itself would), so a retry after a lost response
+  meets the thread the lost attempt made instead of making a second one; and the SDK never
+  raises ConflictError for an id it assigned itself.
+* Without supersteps, an SDK-assigned id goes with ``if_exists="do_nothing"``: a retry
+  simply gets the call's own thread back.
+* With supersteps, ``do_nothing`` would apply them a second time to the thread a lost
+  attempt made (the server applies supersteps to an existing thread), so the SDK sends
+  ``"raise"``; a 409 after a lost response then means the lost attempt made the thread, and
+  one more request, without supersteps and with ``do_nothing``, fetches it unchanged (its
+  extra_body goes along: a field newer than the SDK may scope which thread an id names).
+* A Thread is returned only when the SDK knows the request it was asked for was carried out
+  once, as asked. A server may act and then fail: store the thread, then answer 5xx (a
+  superstep it cannot apply), or its answer (even a 201 or 400 saying the supersteps failed)
+  may be lost. So the thread fetched after a 409 is never the call's result: the lost
+  attempt may have applied its supersteps once, in part or not at all, and the call raises
+  SuperstepsOutcomeUnknownError (a SuperstepsError) with ``thread_id`` and ``thread``.
+  Without supersteps the thread a lost attempt made is the one asked for (metadata and TTL
+  are set at creation), so a retry that meets it is the call's success.
+* An attempt that may have reached the server is sent again only when that is harmless
+  (``replay_safe``): not for the caller's own ``do_nothing`` with supersteps, which would
+  apply them twice; such a call raises, with its ``thread_id``, for the caller to finish.
+* Every error after the request was built carries the id, so
+  ``create_thread(thread_id=error.thread_id, if_exists="do_nothing")`` (without the
+  supersteps) finishes a failed create exactly once.
+
+The outcomes after an attempt that may have reached the server failed (no answer, a reset,
+a timeout after sending, 500/502/504), with retries left; a failure that proves the server
+never saw the request (a refused connect, 408, 429, 503) is simply retried in every row:
+
+==========  =========  ==========  ===========================  =====================================
+id          if_exists  supersteps  the next attempt meets        the call
+==========  =========  ==========  ===========================  =====================================
+the SDK's   (sends      no         the thread (200)              returns it: it is the one asked for
+            do_nothing)
+the SDK's   (sends      yes        no thread: creates it (200)   returns it: the retry applied them once
+            raise)
+the SDK's   (sends      yes        409, then the fetch (200)     raises SuperstepsOutcomeUnknownError
+            raise)                                               (``.thread``, ``.thread_id``)
+the SDK's   (sends      yes        201/400 (supersteps failed)   raises SuperstepsError
+            raise)
+caller's    raise       either     409                           raises ConflictError,
+                                                                 ``after_lost_response=True`` (an older
+                                                                 thread may hold the id: no fetch)
+caller's    raise       either     no thread: creates it (200)   returns it
+caller's    do_nothing  no         the thread (200)              returns it
+caller's    do_nothing  yes        (not sent: it would apply     raises the failure's error
+                                   them twice)                   (InternalServerError,
+                                                                 APIConnectionError, APITimeoutError)
+==========  =========  ==========  ===========================  =====================================
+
+When retries run out, the last failure's error is raised, with ``thread_id``.
+
+`plan_create` turns the checked arguments into that plan; `CreateThreadCall` carries it out.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import random
 import time
@@ -21,32 +81,124 @@ from typing import TYPE_CHECKING
 
 import httpx2
 
-from ._arguments import CreateArgs
-from ._config import check_headers, check_timeout
-from ._deadline import attempt_bound
-from ._defaults import DEFAULT_MAX_RESPONSE_BYTES, NotGiven
-from ._endpoint import HEADERS, METHOD, PATH
-from ._exactly_once import PreparedCreate, plan_create
+from ._config import DEFAULT_MAX_RESPONSE_BYTES, CreateArgs, NotGiven, check_headers, check_timeout
+from ._endpoint import HEADERS, METHOD, PATH, encode_body
 from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeError
-from ._generated.models import Thread
+from ._generated.models import Thread, ThreadCreate, ThreadCreateIfExists, ThreadCreateMetadata
+from ._generated.types import UNSET
 from ._logging import logger
-from ._raw_response import AnswerTooLarge, Attempt, SentResponse
-from ._response import failure_summary, outcome_unknown, response_too_large, thread_or_error
-from ._retry import (
+from ._response import (
     MAX_RETRY_AFTER,
-    RETRYABLE_STATUSES,
-    SendAgain,
-    is_retryable_error,
-    may_have_reached_server,
-    retry_delay,
+    failure_summary,
+    outcome_unknown,
+    response_too_large,
     server_wait,
+    thread_or_error,
 )
-from ._validation import check_create
+from ._transport import AnswerTooLarge, Attempt, SendAgain, SentResponse, attempt_bound
+from ._uuid7 import uuid7
+from ._validation import CheckedCreate, PreparedCreate, check_create
 
 if TYPE_CHECKING:
     from ._otel import CallTrace
 
-__all__ = ["CreateThreadCall", "Origin", "SendAgain", "Target"]
+__all__ = [
+    "INITIAL_RETRY_DELAY",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
+    "RETRYABLE_STATUSES",
+    "CreateThreadCall",
+    "Origin",
+    "Phase",
+    "SendAgain",
+    "Target",
+    "is_retryable_error",
+    "may_have_reached_server",
+    "plan_create",
+    "retry_delay",
+]
+
+# --- the plan ------------------------------------------------------------------------------------
+_DO_NOTHING = ThreadCreateIfExists("do_nothing")
+_RAISE = ThreadCreateIfExists("raise")
+
+
+def plan_create(checked: CheckedCreate) -> PreparedCreate:
+    """The request `checked` becomes: its thread id, `if_exists` on the wire, its body, whether
+    a replay is safe, and the body that fetches a lost attempt's thread (the table above)."""
+    if_exists = checked.if_exists
+    recover_content = None
+    if checked.thread_id is not None:
+        thread_id = checked.thread_id
+    else:
+        thread_id = uuid7()
+        if checked.supersteps is None:
+            if_exists = _DO_NOTHING
+        else:
+            if_exists = _RAISE
+            recover = ThreadCreate(thread_id=thread_id, if_exists=_DO_NOTHING)
+            recover.additional_properties.update(checked.extra)
+            recover_content = encode_body(recover)
+    body = ThreadCreate(
+        thread_id=thread_id,
+        metadata=UNSET if checked.metadata is None else ThreadCreateMetadata.from_dict(checked.metadata),
+        if_exists=if_exists,
+        ttl=UNSET if checked.ttl is None else checked.ttl,
+        supersteps=UNSET if checked.supersteps is None else checked.supersteps,
+    )
+    # The generated to_dict writes additional_properties first and its own fields over them.
+    body.additional_properties.update(checked.extra)
+    content = encode_body(body)
+    return PreparedCreate(
+        thread_id=thread_id,
+        has_supersteps=checked.supersteps is not None,
+        content=content,
+        replay_safe=checked.supersteps is None or if_exists is not _DO_NOTHING,
+        recover_content=recover_content,
+    )
+
+
+# --- the retry policy: which failures are retried, and how long to wait ---------------------------
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+
+# Statuses that say the request was not acted on; any other failure may have created the thread.
+_NOT_PROCESSED_STATUSES = frozenset({408, 429, 503})
+
+
+def is_retryable_error(exc: httpx2.TransportError) -> bool:
+    """Network failures are worth another try; a malformed request or URL is not."""
+    return not isinstance(exc, httpx2.UnsupportedProtocol | httpx2.LocalProtocolError)
+
+
+def may_have_reached_server(failure: httpx2.TransportError | int) -> bool:
+    """Could the failed attempt (an error, or a retryable status) have created the thread?
+
+    Only a failure to connect proves it did not (DefaultAioHttpClient raises aiohttp's
+    failures as the httpx2 errors that say the same).
+    """
+    if isinstance(failure, int):
+        return failure not in _NOT_PROCESSED_STATUSES
+    return not isinstance(failure, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)
+
+
+def retry_delay(retry_number: int, wait: float | None, jitter: float) -> float:
+    """Seconds to wait before retry number `retry_number` (1-based).
+
+    `jitter` is a random fraction in [0, 1) that shortens the exponential backoff by up
+    to a quarter, so clients that failed together do not retry together. The server's
+    `wait` (from `server_wait`) wins over the backoff; the caller retries only when it is
+    at most MAX_RETRY_AFTER.
+    """
+    if wait is not None:
+        return min(wait, MAX_RETRY_AFTER)
+    backoff = min(INITIAL_RETRY_DELAY * 2.0 ** (retry_number - 1), MAX_RETRY_DELAY)
+    return backoff * (1.0 - 0.25 * jitter)
+
+
+# --- the call ------------------------------------------------------------------------------------
+
 
 Origin = tuple[bytes, bytes, int | None]
 _REDIRECTS = frozenset({307, 308})  # the ones that keep the method and body
@@ -58,6 +210,13 @@ def origin_of(url: httpx2.URL) -> Origin:
 
 
 _FOLLOW = SendAgain(0.0)
+
+
+class Phase(enum.Enum):
+    """Where a call is: what its next send is for."""
+
+    CREATE = "create"  # sending the create (first attempt, retries, redirects)
+    RECOVER = "recover"  # fetching the thread a lost attempt created (after a 409 for the SDK's own id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,18 +257,19 @@ class CreateThreadCall:
     """The attempts of one call: at most 1 + max_retries of them, all with the same body."""
 
     __slots__ = (
-        "_attempt_started",
         "_log_url",
         "_max_retries",
         "_origin",
         "_redirects",
         "attempt_bound",
+        "attempt_started",
         "content",
         "headers",
         "lost",
         "lost_failure",
         "max_response_bytes",
         "method",
+        "phase",
         "prepared",
         "response",
         "retries",
@@ -120,6 +280,7 @@ class CreateThreadCall:
     )
     prepared: PreparedCreate
     method: str
+    phase: Phase
     url: httpx2.URL
     headers: Mapping[str, str]
     content: bytes
@@ -144,6 +305,7 @@ class CreateThreadCall:
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.prepared = prepared
+        self.phase = Phase.CREATE
         # What the next attempt sends; a sender reads these (and never changes them).
         self.method = target.method
         self.url = target.url
@@ -157,7 +319,7 @@ class CreateThreadCall:
         self._log_url = target.log_url
         self._max_retries = max_retries
         self._redirects = 0
-        self._attempt_started = 0.0
+        self.attempt_started = 0.0
         self.retries = 0  # retries decided so far (redirects and the recovery fetch are none)
         self.lost = False  # an earlier attempt may have reached the server and gone unanswered
         self.lost_failure: str | None = None  # what the last such attempt met, for the error that says so
@@ -173,7 +335,7 @@ class CreateThreadCall:
     def sends(self) -> Iterator[Attempt]:
         """The sends of this call, each timed, as the value a sender is handed; the call ends within them."""
         for _ in range(self.max_sends):
-            self._attempt_started = time.perf_counter()
+            self.attempt_started = time.perf_counter()
             yield Attempt(
                 self.method,
                 self.url,
@@ -204,15 +366,15 @@ class CreateThreadCall:
                 if reached:
                     self.lost_failure = failure_summary(response)
                 return self._retry_after(str(status), wait, reached)
-        if status == 409:
-            recover = self.prepared.body_after_conflict(self.lost, self.content)
-            if recover is not None:
-                # Our own id already exists, so the attempt whose answer was lost created it:
-                # fetch that thread (the call's answer, not a retry).
-                self.content = recover
-                return _FOLLOW
+        recover = self.prepared.recover_content
+        if status == 409 and self.phase is Phase.CREATE and self.lost and recover is not None:
+            # Our own id already exists, so the attempt whose answer was lost created it:
+            # fetch that thread (the call's answer, not a retry).
+            self.phase = Phase.RECOVER
+            self.content = recover
+            return _FOLLOW
         thread = thread_or_error(response, self.prepared, self.lost)
-        if self.content is self.prepared.recover_content:
+        if self.phase is Phase.RECOVER:
             # The thread exists, but the attempt that made it failed unseen: its supersteps
             # may have run once, in part or not at all. Never the call's success.
             raise outcome_unknown(response, thread, self.prepared, self.lost_failure or "no answer")
@@ -237,12 +399,15 @@ class CreateThreadCall:
                 self.lost_failure = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             return self._retry_after(type(exc).__name__, None, reached)
         tries = f"after {self.attempt} attempt{'s' if self.attempt > 1 else ''}"
-        request = exc._request  # .request raises when a transport raised without one
+        try:
+            request: httpx2.Request | None = exc.request
+        except RuntimeError:  # a transport raised it without a request
+            request = None
         thread_id = self.prepared.thread_id
         if isinstance(exc, httpx2.TimeoutException):
             bound = self.attempt_bound
             # A wait cut short by the attempt's whole bound raises a plain "timed out": say which bound it was.
-            whole = time.perf_counter() - self._attempt_started >= bound * 0.98 if bound is not None else False
+            whole = time.perf_counter() - self.attempt_started >= bound * 0.98 if bound is not None else False
             note = f" (each attempt ends within its timeout, {bound:g} s, as a whole)" if whole else ""
             raise APITimeoutError(
                 f"{self.method} {self._log_url} timed out {tries}: {exc!r}{note}", request=request, thread_id=thread_id
@@ -286,11 +451,11 @@ class CreateThreadCall:
 
     def _log_attempt(self, status: int | None, response: SentResponse | None, exc: Exception | None = None) -> None:
         if self.trace is not None:
-            self.trace.attempt(status, exc)
+            self.trace.attempt(status, response, exc)
         if not logger.isEnabledFor(logging.DEBUG):
             return
         request_id = None if response is None else response.headers.get("x-request-id")
-        elapsed_ms = (time.perf_counter() - self._attempt_started) * 1000
+        elapsed_ms = (time.perf_counter() - self.attempt_started) * 1000
         logger.debug(
             "%s %s -> %s in %.1f ms (attempt %d of %d, thread_id %s, request_id %s)",
             self.method,

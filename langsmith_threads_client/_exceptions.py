@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ._redaction import redacted_request, redacted_response
+from ._logging import redacted_request, redacted_response
 
 if TYPE_CHECKING:  # the generated layer loads with a client's first call, not with this module
     from ._generated.models import Thread

@@ -3,8 +3,10 @@
 A connection belongs to the process and the event loop that opened it. A forked child
 shares its parent's sockets (two processes would read each other's responses), and an
 event loop that ended took its connections with it (using them fails deep inside with
-"Event loop is closed"). The clients ask this module, and start a fresh pool when either
-happened.
+"Event loop is closed"). The clients ask this module, and start a fresh pool of their own
+when either happened. A pool the user passed (http_client) stays the user's: the SDK never
+changes it, so make it in the process and the event loop that use it (the SDK still
+checks that a 200 names the thread the call asked for).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ __all__ = [
     "AsyncClosing",
     "ForkAware",
     "LoopBinding",
-    "drop_pooled_connections",
     "forget_after_fork",
     "running_loop",
 ]
@@ -59,20 +60,6 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def drop_pooled_connections(http: object) -> None:
-    """Forget (without closing) the pooled connections of a user's httpx2 client after fork.
-
-    The SDK cannot replace a client the user owns; httpx2's default transports keep their
-    connections in an httpcore2 pool whose list can be emptied. Other transports are the
-    user's to handle (the SDK's check that a 200 names the thread it asked for remains).
-    """
-    for transport in (getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()):
-        pool = getattr(transport, "_pool", None)
-        connections = getattr(pool, "_connections", None)
-        if isinstance(connections, list):
-            connections.clear()
 
 
 def running_loop() -> object:

@@ -18,46 +18,45 @@ The attributes, and which conventions are stable, are listed in the README.
 from __future__ import annotations
 
 import contextvars
-import sys
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx2
 from opentelemetry import context, trace
 
+from ._call import CreateThreadCall, Phase
+from ._transport import RawResponse, SentResponse
 from ._version import __version__
 
-if TYPE_CHECKING:
-    from ._call import CreateThreadCall
-
-__all__ = ["CallTrace", "instrumented"]
+__all__ = ["CallTrace"]
 
 _TRACER = trace.get_tracer("langsmith_threads_client", __version__)  # follows a provider set later
 _NAMESPACE = "langsmith_threads_client"
 
 
-def _wrapped(method: object) -> bool:
-    # wrapt's wrappers (what the instrumentations patch with) expose the original as __wrapped__.
-    return hasattr(method, "__wrapped__")
+def _sent_request(response: SentResponse | None, exc: BaseException | None) -> httpx2.Request | None:
+    """The request as it went out (the object an instrumentation of httpx2 saw), when there is one."""
+    try:
+        if isinstance(response, RawResponse):
+            return response.sent_request()
+        if response is not None:
+            return response.request
+        return exc.request if isinstance(exc, httpx2.RequestError) else None
+    except RuntimeError:  # built without one
+        return None
 
 
-def instrumented(http: object) -> bool:
-    """Does a standard OpenTelemetry instrumentation trace each request `http` sends?"""
-    if isinstance(http, httpx2.Client | httpx2.AsyncClient):
-        if getattr(http, "_is_instrumented_by_opentelemetry", False):  # instrument_client(http)
-            return True
-        transports = [http._transport, *(mount for mount in http._mounts.values() if mount is not None)]
-        for transport in transports:
-            for name in ("handle_request", "handle_async_request"):
-                if name in vars(transport) or _wrapped(getattr(type(transport), name, None)):
-                    return True
+def _instrumentation_traced(call: CreateThreadCall, response: SentResponse | None, exc: BaseException | None) -> bool:
+    """Did a standard instrumentation (HTTPX2ClientInstrumentor, for a client or all) trace this request?
+
+    Seen from what it does to the request, through public names only: it propagates its own
+    span's context in the request's headers (`traceparent`), which the call did not send.
+    """
+    request = _sent_request(response, exc)
+    if request is None:
         return False
-    session = getattr(http, "_session", None)  # DefaultAioHttpClient's, once open
-    if session is not None:
-        return any(hasattr(config, "_is_instrumented_by_opentelemetry") for config in session.trace_configs)
-    aiohttp = sys.modules.get("aiohttp")  # AioHttpClientInstrumentor patches the sessions made from now on
-    return aiohttp is not None and _wrapped(aiohttp.ClientSession.__init__)
+    return request.headers.get("traceparent") != call.headers.get("traceparent")
 
 
 def _server(url: httpx2.URL) -> dict[str, Any]:
@@ -78,7 +77,9 @@ class CallTrace:
 
     def __init__(self, call: CreateThreadCall, http: object) -> None:
         self._call = call
-        self._instrumented = instrumented(http)
+        # DefaultAioHttpClient says whether AioHttpClientInstrumentor traces its session; an
+        # httpx2 client's requests show it each (`_instrumentation_traced`).
+        self._instrumented: bool = getattr(http, "traced", False)
         self._sends = 0
         self._span: trace.Span = trace.INVALID_SPAN
         self._token: contextvars.Token[context.Context] | None = None
@@ -96,7 +97,7 @@ class CallTrace:
         if self._token is not None:
             context.detach(self._token)
         call, span = self._call, self._span
-        recovered = call.prepared.recover_content is not None and call.content is call.prepared.recover_content
+        recovered = call.phase is Phase.RECOVER
         span.set_attributes(
             {
                 f"{_NAMESPACE}.retries_taken": call.retries,
@@ -110,7 +111,7 @@ class CallTrace:
             span.set_status(trace.StatusCode.ERROR, type(exc).__qualname__)
         span.end()
 
-    def attempt(self, status: int | None, exc: BaseException | None) -> None:
+    def attempt(self, status: int | None, response: SentResponse | None, exc: BaseException | None) -> None:
         """One request of the call ended (a response, or `exc`): its span, or an event when an
         instrumentation made the span."""
         call = self._call
@@ -124,12 +125,12 @@ class CallTrace:
             attributes["http.response.status_code"] = status
         if error_type is not None:
             attributes["error.type"] = error_type
-        if self._instrumented:
+        if self._instrumented or _instrumentation_traced(call, response, exc):
             self._span.add_event("attempt", {**attributes, f"{_NAMESPACE}.attempt": call.attempt})
             return
         # The span is made now, timed from when the request started (the call logic's clock).
         end = time.time_ns()
-        start = end - int((time.perf_counter() - call._attempt_started) * 1e9)
+        start = end - int((time.perf_counter() - call.attempt_started) * 1e9)
         attributes.update(_server(call.url))
         attributes["url.full"] = str(call.url.copy_with(username=None, password=None))
         parent = trace.set_span_in_context(self._span)

@@ -4,25 +4,189 @@ The generated endpoint module parses bodies (`_endpoint.parse_response`); what i
 bridged here: it returns None for a status the spec does not list, and a body it cannot
 parse raises a bare KeyError/ValueError with the response gone. We keep the response,
 so every error carries the status, the server's detail and the raw body.
+
+The server's own words are read from any body shape and cut short (`server_message`):
+servers that implement the Agent Server API phrase errors differently (tests/conformance
+asserts each kind's): the official server sends `{"detail": "…"}` (older releases plain
+text), FastAPI-based servers such as Aegra a validation list `{"detail": [{"loc", "msg"}]}`
+or `{"error": …, "message": …}`, and a proxy in front of any of them an HTML page. Each is
+reduced to one short line for `.detail` and `str(error)`; the whole body stays on `.body`
+and `.response`, so nothing is lost by the cut.
+
+And the wait a server asks for (`retry-after-ms`, `Retry-After` in seconds or as an HTTP
+date), with the longest the SDK waits: read by the retry policy and by the errors.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx2
 
 from . import _exceptions as errors
-from ._arguments import PreparedCreate
 from ._endpoint import parse_response
 from ._generated.models import Thread
-from ._raw_response import SentResponse, as_httpx
-from ._retry_after import MAX_RETRY_AFTER, server_wait
-from ._server_message import MESSAGE_LIMIT, one_line, server_message, shorten
+from ._transport import SentResponse, as_httpx
+from ._validation import PreparedCreate
 
-__all__ = ["failure_summary", "outcome_unknown", "response_too_large", "thread_or_error"]
+__all__ = [
+    "DETAIL_LIMIT",
+    "MAX_RETRY_AFTER",
+    "MESSAGE_LIMIT",
+    "failure_summary",
+    "one_line",
+    "outcome_unknown",
+    "response_too_large",
+    "server_message",
+    "server_wait",
+    "shorten",
+    "thread_or_error",
+]
+
+# --- the wait a server asks for ------------------------------------------------------------------
+# The longest Retry-After the SDK waits for. A server asking for longer gets no retry: the
+# call raises at once and the error carries the wait (`.retry_after`), since a retry sent
+# early is wasted and a call that sleeps for an hour looks hung.
+MAX_RETRY_AFTER = 60.0
+
+
+def _retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:
+    """The server's wait, from `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date."""
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds is not None:
+        try:
+            return float(milliseconds) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    import email.utils  # only for an HTTP-date Retry-After: email is slow to import
+
+    parsed = email.utils.parsedate_tz(value)
+    if parsed is None:
+        return None
+    return float(email.utils.mktime_tz(parsed)) - now
+
+
+def server_wait(headers: Mapping[str, str], now: float) -> float | None:
+    """The seconds the server asked the client to wait (0 for a date in the past), or None
+    when it sent no readable `retry-after-ms` or `Retry-After`."""
+    wait = _retry_after_seconds(headers, now)
+    if wait is None or not math.isfinite(wait):
+        return None
+    return max(wait, 0.0)
+
+
+# --- the server's own words ----------------------------------------------------------------------
+# `.detail` keeps enough to read a long validation report; `str(error)` stays one log line.
+DETAIL_LIMIT = 1000
+MESSAGE_LIMIT = 300
+
+_TAG = re.compile(r"<[^>]*>")
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_SPACE = re.compile(r"\s+")
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    cut = f"… ({len(text) - limit} more characters)"
+    return text[: max(0, limit - len(cut))].rstrip() + cut
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """`text` on one line (its lines joined by " | "), at most `limit` characters."""
+    return shorten(" | ".join(_SPACE.sub(" ", line).strip() for line in text.splitlines() if line.strip()), limit)
+
+
+def _html_text(text: str) -> str:
+    title = _TITLE.search(text)
+    body = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", _TITLE.sub(" ", text)))
+    if title:
+        heading = _SPACE.sub(" ", _TAG.sub(" ", title.group(1))).strip()
+        rest = _SPACE.sub(" ", body).strip()
+        # The page usually repeats its title first; say it once.
+        return f"{heading}: {rest.removeprefix(heading).strip()}".rstrip(": ") if heading else rest
+    return _SPACE.sub(" ", body)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head
+
+
+def _validation_item(item: object) -> str:
+    if not isinstance(item, Mapping):
+        return _compact(item)
+    message = item.get("msg", item.get("message"))
+    loc = item.get("loc")
+    where = ".".join(str(part) for part in loc) if isinstance(loc, Sequence) and not isinstance(loc, str) else None
+    if isinstance(message, str):
+        return f"{where}: {message}" if where else message
+    return _compact(item)
+
+
+def _compact(value: object) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _from_mapping(body: Mapping[str, Any]) -> str | None:
+    detail = body.get("detail")
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list):  # FastAPI / pydantic validation errors
+        return "; ".join(_validation_item(item) for item in detail) or None
+    message = body.get("message")
+    if isinstance(message, str):
+        return message
+    error = body.get("error")
+    if isinstance(error, str):
+        return error
+    if isinstance(error, Mapping):  # {"error": {"message": …, "type": …}}
+        nested = error.get("message")
+        return nested if isinstance(nested, str) else _compact(error)
+    if detail is not None:
+        return _compact(detail)
+    title = body.get("title")  # RFC 9457 problem details without a detail member
+    return title if isinstance(title, str) else (_compact(body) if body else None)
+
+
+def _full_message(body: Any) -> str | None:
+    if body is None:
+        return None
+    if isinstance(body, str):
+        text = _html_text(body) if _looks_like_html(body) else body
+        return text.strip() or None
+    if isinstance(body, Mapping):
+        return _from_mapping(body)
+    if isinstance(body, list):
+        return "; ".join(_validation_item(item) for item in body) or None
+    return _compact(body)
+
+
+def server_message(body: Any) -> str | None:
+    """What the server said in `body` (decoded JSON, or the text when it was not JSON), at
+    most DETAIL_LIMIT characters; None when it said nothing."""
+    message = _full_message(body)
+    return None if message is None else shorten(message, DETAIL_LIMIT)
+
+
+# --- a response's outcome ------------------------------------------------------------------------
 
 _STATUS_ERRORS: dict[int, type[errors.APIStatusError]] = {
     400: errors.BadRequestError,

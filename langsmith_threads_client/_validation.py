@@ -1,5 +1,7 @@
-"""create_thread's arguments checked, before any I/O: only checks (what the checked values
-mean for retries is `_exactly_once.py`'s to decide).
+"""create_thread's arguments checked, before any I/O, and the request they become.
+
+`check_create` only checks (what the checked values mean for retries is the call's to
+decide: `_call.plan_create`); `PreparedCreate` is the request the plan makes of them.
 
 Every check raises TypeError (wrong kind of value) or ValueError (right kind, bad
 value) with a message that names the argument. The allowed enum values come from the
@@ -14,7 +16,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from ._arguments import CreateArgs
+from ._config import CreateArgs
 from ._endpoint import SDK_FIELDS
 from ._generated.models import (
     Command,
@@ -26,9 +28,9 @@ from ._generated.models import (
     ThreadSuperstepUpdate,
 )
 from ._generated.types import Unset
-from ._text import short_repr
+from ._logging import short_repr
 
-__all__ = ["SDK_FIELDS", "CheckedCreate", "SuperstepArg", "TTLArg", "check_create"]
+__all__ = ["SDK_FIELDS", "CheckedCreate", "PreparedCreate", "SuperstepArg", "TTLArg", "check_create"]
 
 TTLArg = float | int | datetime.timedelta | Mapping[str, Any] | ThreadCreateTTL
 SuperstepArg = Mapping[str, Any] | ThreadCreateSuperstepsItem
@@ -56,6 +58,20 @@ class CheckedCreate(NamedTuple):
     ttl: ThreadCreateTTL | None
     supersteps: list[ThreadCreateSuperstepsItem] | None
     extra: dict[str, Any]
+
+
+class PreparedCreate(NamedTuple):
+    """One create_thread call's request, fixed before the first attempt and reused by retries
+    (`_call.plan_create` makes it from the checked arguments; the responses read it)."""
+
+    thread_id: uuid.UUID
+    has_supersteps: bool
+    content: bytes  # the JSON body of every attempt, encoded once
+    # May an attempt be sent again after one that may have reached the server?
+    replay_safe: bool
+    # After a lost response and then a 409 for an id the SDK assigned, this body (no
+    # supersteps, "do_nothing") fetches the thread the lost attempt created, unchanged.
+    recover_content: bytes | None
 
 
 def check_create(args: CreateArgs) -> CheckedCreate:

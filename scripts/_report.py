@@ -94,7 +94,7 @@ def uncovered_fields(package: Path, facade: Path = FACADE) -> list[str]:
                 messages.append(
                     f"{REQUEST_MODEL}.{field} ({request[field]}) is not an argument of {client}.create_thread: "
                     f"add `{field}` to both clients (langsmith_threads_client/_client.py) and to CreateArgs, check it "
-                    f"in _validation.check_create, send it from _exactly_once.plan_create and document it in "
+                    f"in _validation.check_create, send it from _call.plan_create and document it in "
                     f"README.md; until then users can send it with extra_body"
                 )
     return messages

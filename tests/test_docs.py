@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ["README.md", "CONTRIBUTING.md"]
-# `_validation.check_create`, `_senders.py`: names of the package's private modules.
+# `_validation.check_create`, `_transport.py`: names of the package's private modules.
 MODULE_NAME = re.compile(r"`(_[a-z_]+)\.([A-Za-z_]+)(?:\(\))?`")
 # `scripts/agent_server/pins/`, `tests/testing/`, `openapi/corrections.json`: repository paths.
 REPO_PATH = re.compile(r"`((?:scripts|tests|openapi|benchmarks|langsmith_threads_client)/[^`\s*<>]*)`")

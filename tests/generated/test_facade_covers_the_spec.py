@@ -18,7 +18,7 @@ def test_create_thread_takes_every_field_of_thread_create() -> None:
     fields = [field.name for field in attrs.fields(ThreadCreate) if field.init]
     missing = [
         f"ThreadCreate.{name} is not an argument of {client.__name__}.create_thread: add it to both clients, check "
-        "it in _validation.check_create, send it from _exactly_once.plan_create and document it in README.md "
+        "it in _validation.check_create, send it from _call.plan_create and document it in README.md "
         "(until then users send it with extra_body)"
         for client in (ThreadsClient, AsyncThreadsClient)
         for name in fields

@@ -115,7 +115,7 @@ def test_the_undocumented_201_and_400_are_declared_so_their_detail_parses() -> N
     client = Client(base_url="http://test")
     for status, name in ((201, "supersteps_no_graph_201.json"), (400, "unknown_node_400.json")):
         response = httpx2.Response(status, json=real_body(name))
-        parsed = endpoint._parse_response(client=client, response=response)
+        parsed = endpoint.parse_response(client=client, response=response)
         assert isinstance(parsed, ErrorResponse)
         assert parsed.detail == real_body(name)["detail"]
 

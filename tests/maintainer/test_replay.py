@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 import yaml
 
-from langsmith_threads_client._arguments import CreateArgs
-from langsmith_threads_client._exactly_once import plan_create
+from langsmith_threads_client._call import plan_create
+from langsmith_threads_client._config import CreateArgs
 from langsmith_threads_client._validation import check_create
 from scripts import _corrections
 

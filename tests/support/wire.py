@@ -16,7 +16,7 @@ from typing import Any
 import httpx2
 
 from langsmith_threads_client import DefaultAioHttpClient
-from langsmith_threads_client._raw_response import Attempt, RawResponse
+from langsmith_threads_client._transport import Attempt, RawResponse
 
 __all__ = ["AsyncWireTransport", "Rewrite", "Wire", "WireAioHttpClient", "WireTransport"]
 

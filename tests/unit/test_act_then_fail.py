@@ -1,6 +1,6 @@
 """A server that acts and then fails: a Thread is returned only when the SDK can vouch for it.
 
-The outcome table is `_exactly_once.py`'s contract. These tests drive each row on the SDK's
+The outcome table is `_call.py`'s contract (plan_create's). These tests drive each row on the SDK's
 side of the wire (mocked answers); tests/conformance/test_act_then_fail.py proves the same
 rows against every server kind, reading back how often the supersteps ran.
 """
@@ -36,7 +36,7 @@ def conflict() -> httpx2.Response:
 def _failures() -> dict[str, httpx2.Response | Exception]:
     """Every way an attempt can fail after the server may have acted on it."""
     return {
-        "500": httpx2.Response(500, json={"detail": "TypeError: can only concatenate list (not \"str\") to list"}),
+        "500": httpx2.Response(500, json={"detail": 'TypeError: can only concatenate list (not "str") to list'}),
         "502": httpx2.Response(502, text="bad gateway"),
         "504": httpx2.Response(504, text="gateway timeout"),
         "read-timeout": httpx2.ReadTimeout("no answer"),

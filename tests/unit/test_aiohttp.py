@@ -25,10 +25,10 @@ from langsmith_threads_client import (
     UnprocessableEntityError,
 )
 from langsmith_threads_client._aiohttp import _client_timeout
-from langsmith_threads_client._arguments import CreateArgs
-from langsmith_threads_client._exactly_once import plan_create
-from langsmith_threads_client._raw_response import Attempt, RawResponse, SentResponse
+from langsmith_threads_client._call import plan_create
+from langsmith_threads_client._config import CreateArgs
 from langsmith_threads_client._response import thread_or_error
+from langsmith_threads_client._transport import Attempt, RawResponse, SentResponse
 from langsmith_threads_client._validation import check_create
 from tests.unit.loopback import Conn, answer_each, loopback, thread_for
 from tests.unit.mocks import real_thread_body

@@ -23,7 +23,7 @@ from langsmith_threads_client import (
     ThreadsClient,
     ThreadsClientWithRawResponse,
 )
-from langsmith_threads_client._arguments import CreateArgs
+from langsmith_threads_client._config import CreateArgs
 from tests.unit.mocks import real_thread_body
 
 THREAD_ID = uuid.uuid4()

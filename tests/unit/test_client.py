@@ -94,9 +94,7 @@ def test_extra_headers_go_on_every_request_and_per_call_ones_on_that_call(
     assert sent["content-type"] == "application/json"
 
 
-def test_the_default_timeout_is_finite_and_a_per_call_timeout_wins(
-    make_client: DriverFactory, api: MockServer
-) -> None:
+def test_the_default_timeout_is_finite_and_a_per_call_timeout_wins(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=thread_answer)
     client = make_client()
     client.create_thread()

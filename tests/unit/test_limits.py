@@ -23,13 +23,21 @@ from langsmith_threads_client import (
     APIConnectionError,
     AsyncThreadsClient,
     DefaultAioHttpClient,
+    DefaultAsyncHttpxClient,
+    DefaultHttpxClient,
     ResponseTooLargeError,
     ThreadsClient,
     ThreadsClientError,
 )
-from langsmith_threads_client._body import FIRST_BYTES, Body
-from langsmith_threads_client._bounded_io import AsyncBackend, Backend, bound_pools
-from langsmith_threads_client._deadline import attempt_bound
+from langsmith_threads_client._transport import (
+    FIRST_BYTES,
+    AsyncBackend,
+    Backend,
+    Body,
+    attempt_bound,
+    bound_own_pools,
+)
+from langsmith_threads_client.testing import FakeAgentServer
 from tests.unit.conftest import DriverFactory
 from tests.unit.mock_server import MockServer
 from tests.unit.mocks import real_thread_body, sent_json
@@ -236,14 +244,88 @@ def test_an_attempts_whole_bound_is_the_largest_part_of_its_timeout(
 
 
 async def test_httpx2s_own_transports_keep_the_deadline() -> None:
-    # httpx2 has no public hook for a network backend: if it moves its pools, this fails.
+    # The SDK's one reach into private names (`_transport.bound_own_pools`): httpx2 has no public
+    # hook for a network backend. If httpx2 moves its pools, this fails (and the SDK keeps the
+    # deadline between pieces of the body only).
     with ThreadsClient(api_key=None) as client:
         assert isinstance(client._http._transport._pool._network_backend, Backend)  # type: ignore[attr-defined]
-    with httpx2.Client(mounts={"http://other": httpx2.HTTPTransport()}) as own:
-        with ThreadsClient(api_key=None, http_client=own):
-            assert bound_pools(own) == 0, "both transports already bounded, once"
+    with DefaultHttpxClient(mounts={"http://other": httpx2.HTTPTransport()}) as own:
+        assert bound_own_pools(own) == 0, "both transports already bounded, once"
         for transport in (own._transport, *own._mounts.values()):
             assert isinstance(transport._pool._network_backend, Backend)  # type: ignore[union-attr]
     async with AsyncThreadsClient(api_key=None) as async_client:
         backend = async_client._http._transport._pool._network_backend  # type: ignore[union-attr]
         assert isinstance(backend, AsyncBackend)
+    async with DefaultAsyncHttpxClient() as async_own:
+        assert isinstance(async_own._transport._pool._network_backend, AsyncBackend)  # type: ignore[attr-defined]
+
+
+def _insides(http: httpx2.Client | httpx2.AsyncClient) -> list[object]:
+    # Read only to show they are untouched: each transport, its pool and the pool's network backend.
+    transports = [http._transport, *http._mounts.values()]
+    pools = [transport._pool for transport in transports]
+    return [*transports, *pools, *(pool._network_backend for pool in pools)]
+
+
+def test_a_users_sync_client_is_never_changed() -> None:
+    server = FakeAgentServer()
+    with server.serve() as base_url, httpx2.Client(mounts={"http://other": httpx2.HTTPTransport()}) as own:
+        before = _insides(own)
+        with ThreadsClient(base_url, api_key=None, http_client=own) as client:
+            for _ in range(3):
+                client.create_thread()
+        after = _insides(own)
+        assert all(a is b for a, b in zip(before, after, strict=True))
+        assert not any(isinstance(item, Backend | AsyncBackend) for item in after)
+        assert not own.is_closed  # and it stays the user's, open
+    assert len(server.threads) == 3
+
+
+async def test_a_users_async_client_is_never_changed() -> None:
+    server = FakeAgentServer()
+    with server.serve() as base_url:
+        async with httpx2.AsyncClient() as own:
+            before = _insides(own)
+            async with AsyncThreadsClient(base_url, api_key=None, http_client=own) as client:
+                for _ in range(3):
+                    await client.create_thread()
+            after = _insides(own)
+            assert all(a is b for a, b in zip(before, after, strict=True))
+            assert not any(isinstance(item, Backend | AsyncBackend) for item in after)
+            assert not own.is_closed
+    assert len(server.threads) == 3
+
+
+async def test_an_inline_aiohttp_transport_closes_its_connections_with_the_client() -> None:
+    # AsyncThreadsClient(http_client=DefaultAioHttpClient()) written inline leaves no aiohttp
+    # session open (aiohttp would log "Unclosed client session"); the transport stays usable.
+    server = FakeAgentServer()
+    with server.serve() as base_url:
+        http = DefaultAioHttpClient()
+        first = AsyncThreadsClient(base_url, api_key=None, http_client=http)
+        second = AsyncThreadsClient(base_url, api_key=None, http_client=http)
+        await first.create_thread()
+        await first.aclose()
+        await first.aclose()  # closing twice releases once
+        assert http._session is not None, "the second client still sends through it"
+        await second.create_thread()
+        await second.aclose()
+        assert http._session is None and not http.is_closed
+        async with AsyncThreadsClient(base_url, api_key=None, http_client=http) as third:
+            await third.create_thread()  # opens new connections
+        await http.aclose()
+        assert http.is_closed
+    assert len(server.threads) == 3
+
+
+def test_where_no_pool_is_found_nothing_is_wrapped_and_calls_still_work(caplog: pytest.LogCaptureFixture) -> None:
+    # What the SDK does if httpx2 moves the names bound_own_pools reads: it binds nothing, says
+    # so at DEBUG, and sends as usual (the reader still stops a body at the deadline).
+    server = FakeAgentServer()
+    with caplog.at_level("DEBUG", logger="langsmith_threads_client"):
+        http = DefaultHttpxClient(transport=server.transport())
+    assert bound_own_pools(http) == 0
+    assert "no httpcore2 pool found" in caplog.text
+    with http, ThreadsClient("http://fake.test", api_key=None, http_client=http) as client:
+        client.create_thread()
+    assert len(server.threads) == 1

@@ -16,7 +16,7 @@ from langsmith_threads_client import (
     InternalServerError,
     RateLimitError,
 )
-from langsmith_threads_client._retry import MAX_RETRY_AFTER
+from langsmith_threads_client._response import MAX_RETRY_AFTER
 from tests.unit.conftest import DriverFactory
 from tests.unit.mock_server import MockServer
 from tests.unit.mocks import in_turn, sent_json, thread_answer
@@ -25,9 +25,7 @@ SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"count": 1}}]}]
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
-def test_retryable_statuses_are_retried_then_succeed(
-    make_client: DriverFactory, api: MockServer, status: int
-) -> None:
+def test_retryable_statuses_are_retried_then_succeed(make_client: DriverFactory, api: MockServer, status: int) -> None:
     api.post("/threads").mock(side_effect=in_turn(httpx2.Response(status), httpx2.Response(status), thread_answer))
     client = make_client()
     thread = client.create_thread(metadata={"a": 1})

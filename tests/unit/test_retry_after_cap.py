@@ -15,7 +15,7 @@ import httpx2
 import pytest
 
 from langsmith_threads_client import APIStatusError, InternalServerError, RateLimitError
-from langsmith_threads_client._retry import MAX_RETRY_AFTER
+from langsmith_threads_client._response import MAX_RETRY_AFTER
 from tests.unit.conftest import DriverFactory
 from tests.unit.mock_server import MockServer
 from tests.unit.mocks import in_turn, thread_answer

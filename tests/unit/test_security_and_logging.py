@@ -96,9 +96,7 @@ def test_a_redirect_to_another_origin_is_not_followed_and_gets_no_key(
     assert elsewhere.call_count == 0
 
 
-def test_a_redirect_to_another_scheme_or_port_is_another_origin(
-    make_client: DriverFactory, api: MockServer
-) -> None:
+def test_a_redirect_to_another_scheme_or_port_is_another_origin(make_client: DriverFactory, api: MockServer) -> None:
     for location in ("https://threads.test/threads", "http://threads.test:8080/threads"):
         api.post("/threads").respond(308, headers={"location": location})
         with pytest.raises(APIStatusError):

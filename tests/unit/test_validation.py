@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from langsmith_threads_client import Command, Send, ThreadCreateTTL, ThreadSuperstepUpdate
-from langsmith_threads_client._arguments import CreateArgs
-from langsmith_threads_client._exactly_once import plan_create
+from langsmith_threads_client._call import plan_create
+from langsmith_threads_client._config import CreateArgs
 from langsmith_threads_client._validation import SDK_FIELDS, check_create
 from langsmith_threads_client.types import ThreadCreateSuperstepsItem
 from tests.unit.conftest import DriverFactory

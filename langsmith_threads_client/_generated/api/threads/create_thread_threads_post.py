@@ -11,7 +11,9 @@ from ...models.thread_create import ThreadCreate
 from ...types import Response
 
 
-def _get_kwargs(
+# Public (openapi/templates/endpoint_module.py.jinja.patch): the facade sends the request
+# itself, on its own transports, and reads these as the endpoint's wire format.
+def get_kwargs(
     *,
     body: ThreadCreate,
 ) -> dict[str, Any]:
@@ -30,7 +32,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
+def parse_response(
     *, client: AuthenticatedClient | Client, response: httpx2.Response
 ) -> ErrorResponse | Thread | None:
     if response.status_code == 200:
@@ -71,7 +73,7 @@ def _build_response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -95,7 +97,7 @@ def sync_detailed(
         Response[ErrorResponse | Thread]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = get_kwargs(
         body=body,
     )
 
@@ -152,7 +154,7 @@ async def asyncio_detailed(
         Response[ErrorResponse | Thread]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = get_kwargs(
         body=body,
     )
 
