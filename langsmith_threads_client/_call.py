@@ -281,6 +281,7 @@ class CreateThreadCall:
     prepared: PreparedCreate
     method: str
     phase: Phase
+    attempt_started: float  # perf_counter() when the attempt being sent started
     url: httpx2.URL
     headers: Mapping[str, str]
     content: bytes

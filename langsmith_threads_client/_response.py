@@ -206,6 +206,20 @@ def _raw_body(response: httpx2.Response) -> Any:
         return response.text
 
 
+def _where(response: httpx2.Response) -> str:
+    """` (POST http://host/threads)`: what the answer was to, without credentials or query."""
+    request = response.request
+    url = request.url.copy_with(username=None, password=None, query=None)
+    return f" ({request.method} {shorten(str(url), 120)})"
+
+
+# Answers a newcomer meets first, and what they usually mean.
+_HINTS = {
+    404: "; is base_url the Agent Server's root (requests go to base_url + /threads)?",
+    405: "; is base_url the Agent Server's root, without /threads?",
+}
+
+
 def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: bool) -> errors.APIStatusError:
     body = _raw_body(response)
     detail = server_message(body)
@@ -213,7 +227,11 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
     summary = f"{status} {response.reason_phrase}".strip()
     said = f": {one_line(detail)}" if detail else ""
     if status == 409:
-        note = " (an earlier attempt of this call got no answer and may have created it)" if lost else ""
+        note = (
+            " (an earlier attempt of this call got no answer and may have created it)"
+            if lost
+            else "; if_exists='do_nothing' returns the existing thread instead"
+        )
         return errors.ConflictError(
             f"{summary}{said}{note}",
             response=response,
@@ -244,6 +262,8 @@ def _status_error(response: httpx2.Response, prepared: PreparedCreate, lost: boo
     wait = server_wait(response.headers, time.time())
     if wait is not None and wait > MAX_RETRY_AFTER:
         said += f" (not retried: the server asked to wait {wait:g} s, longer than the SDK waits, {MAX_RETRY_AFTER:g} s)"
+    if status in _HINTS:
+        said += _where(response) + _HINTS[status]
     return error_class(
         f"{summary}{said}", response=response, body=body, detail=detail, thread_id=prepared.thread_id, retry_after=wait
     )

@@ -91,7 +91,7 @@ def test_the_same_id_twice_raises_conflict_with_the_servers_message(
     said = behaviour.conflict_detail.format(id=thread_id)
     assert error.status_code == 409
     assert error.detail == said
-    assert str(error) == f"409 Conflict: {said}"
+    assert str(error) == f"409 Conflict: {said}; if_exists='do_nothing' returns the existing thread instead"
     assert error.thread_id == thread_id
     assert error.after_lost_response is False
     assert error.response.headers["content-type"].startswith(behaviour.conflict_content_type)

@@ -19,6 +19,7 @@ from langsmith_threads_client import (
     PermissionDeniedError,
     RateLimitError,
     SuperstepsError,
+    ThreadsClient,
     ThreadsClientError,
     UnprocessableEntityError,
     Unset,
@@ -80,6 +81,34 @@ def test_conflict_error_carries_the_thread_id_and_the_servers_detail(
     assert caught.value.detail == detail
     assert caught.value.after_lost_response is False
     assert api.calls.call_count == 1
+
+
+def test_a_conflict_points_at_do_nothing(make_client: DriverFactory, api: MockServer) -> None:
+    api.post("/threads").respond(409, json={"detail": "Thread exists"})
+    with pytest.raises(ConflictError) as caught:
+        make_client().create_thread(thread_id=uuid.uuid4())
+    said = "409 Conflict: Thread exists; if_exists='do_nothing' returns the existing thread instead"
+    assert str(caught.value) == said
+
+
+@pytest.mark.parametrize(
+    ("status", "remedy"),
+    [
+        (404, "is base_url the Agent Server's root (requests go to base_url + /threads)?"),
+        (405, "is base_url the Agent Server's root, without /threads?"),
+    ],
+)
+def test_a_wrong_base_url_names_the_request_and_the_remedy(status: int, remedy: str) -> None:
+    # What a newcomer meets first: a base_url that ends in /threads (405), or a wrong prefix (404).
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(status, json={"detail": httpx2.codes.get_reason_phrase(status)})
+
+    http = httpx2.Client(transport=httpx2.MockTransport(answer))
+    with ThreadsClient("http://user:pw@127.0.0.1:2024/threads", api_key=None, http_client=http) as client:
+        with pytest.raises(APIStatusError) as caught:
+            client.create_thread()
+    reason = httpx2.codes.get_reason_phrase(status)
+    assert str(caught.value) == f"{status} {reason}: {reason} (POST http://127.0.0.1:2024/threads/threads); {remedy}"
 
 
 def test_201_with_an_error_detail_says_the_thread_was_created_and_carries_its_id(
