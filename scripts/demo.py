@@ -135,7 +135,7 @@ def sync_part(base_url: str) -> None:
         except SuperstepsError as error:
             show_error(error)
             note(f"the server answered {error.status_code} for thread {error.thread_id}, without that state "
-                 "(whether it kept the thread depends on the server: the README's compatibility table).")
+                 "(whether it kept the thread depends on the server: docs/compatibility.md).")
         else:
             note("this server accepted the supersteps without a graph and did not apply them (no error to raise).")
 
@@ -159,7 +159,7 @@ async def async_part(base_url: str, count: int) -> None:
         )
         show_thread(stepped)
         if not stepped.values:
-            note("this server's answer carries no state (see the README's compatibility table).")
+            note("this server's answer carries no state (see docs/compatibility.md).")
         if str(stepped.status) == "interrupted":
             note("status is interrupted: the update acted as node start, and the graph's next node, step, is pending.")
 

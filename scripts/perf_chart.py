@@ -29,9 +29,14 @@ def draw(run: dict[str, Any], out: Path) -> None:
     matplotlib.use("svg")  # no display, and no other backend's state
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.hashsalt": "perf-chart", "svg.fonttype": "path", "font.size": 9})
+    plt.rcParams.update({"svg.hashsalt": "perf-chart", "svg.fonttype": "path", "font.size": 10})
     modes: dict[str, dict[str, float]] = run["modes"]
-    figure, axes = plt.subplots(1, len(modes), figsize=(11, 3.6), layout="constrained")
+    # One mode a row, stacked: the page's column is narrow, and the labels stay readable in it.
+    heights = [len(clients) for clients in modes.values()]
+    figure, axes = plt.subplots(
+        len(modes), 1, figsize=(7.5, 1.2 + 0.42 * sum(heights)), layout="constrained",
+        gridspec_kw={"height_ratios": heights},
+    )  # fmt: skip
     for axis, (mode, clients) in zip(axes, modes.items(), strict=True):
         names = list(clients)[::-1]  # first client on top
         values = [clients[name] for name in names]
@@ -42,8 +47,8 @@ def draw(run: dict[str, Any], out: Path) -> None:
         axis.set_xlabel("client CPU per call (µs)")
         axis.set_xlim(0, max(values) * 1.25)
         axis.spines[["top", "right"]].set_visible(False)
-    figure.suptitle(f"POST /threads against a canned local server, {run['date']}: less is better")
-    figure.text(0.5, -0.02, run["machine"], ha="center", fontsize=7, color="#555555")
+    figure.suptitle(f"POST /threads on a canned local server, fresh processes, {run['date']}: less is better")
+    figure.text(0.5, -0.01, run["machine"], ha="center", va="top", fontsize=7.5, color="#555555", wrap=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(out, format="svg", metadata={"Date": None}, bbox_inches="tight")
     plt.close(figure)
