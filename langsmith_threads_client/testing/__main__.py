@@ -1,15 +1,15 @@
-"""``python -m langsmith_threads_client.testing``: a server for the documentation's examples.
+"""`python -m langsmith_threads_client.testing`: a server for the documentation's examples.
 
-Every example uses ``http://127.0.0.1:2024`` (the SDK's default ``base_url``), so a new user
+Every example uses `http://127.0.0.1:2024` (the SDK's default `base_url`), so a new user
 needs a server there:
 
-* ``serve --port 2024``: a :class:`FakeAgentServer` knowing the bundled project's graph
-  (``echo``), in this process, until Ctrl-C. Nothing else to install.
-* ``dev --port 2024``: the real in-memory Agent Server (``langgraph dev``) serving the
-  bundled project, until Ctrl-C. Needs ``pip install 'langgraph-cli[inmem]'``.
+* `serve --port 2024`: a `FakeAgentServer` knowing the bundled project's graph
+  (`echo`), in this process, until Ctrl-C. Nothing else to install.
+* `dev --port 2024`: the real in-memory Agent Server (`langgraph dev`) serving the
+  bundled project, until Ctrl-C. Needs `pip install 'langgraph-cli[inmem]'`.
 
 Both print the URL they serve once it answers. A port another process holds is refused with
-one line saying so: ``langgraph dev`` would otherwise move to another port with one log line,
+one line saying so: `langgraph dev` would otherwise move to another port with one log line,
 and the SDK's default URL would then reach the other process.
 """
 
@@ -44,7 +44,7 @@ def _port_taken_message(host: str, port: int) -> str:
 
 
 def _check_port_free(host: str, port: int) -> None:
-    """Raise PortTaken when ``host:port`` cannot be bound.
+    """Raise PortTaken when `host:port` cannot be bound.
 
     Bound without SO_REUSEADDR, as a second server would meet it: the check must fail
     exactly when the server's own bind would (or, for langgraph dev, when it would move).
