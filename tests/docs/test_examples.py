@@ -76,7 +76,7 @@ def test_every_python_block_is_run_or_says_why_not() -> None:
                 kinds["conftest"] += 1
             else:
                 assert title.startswith("not run: ") and len(title) > len("not run: ") + 10, (page.name, title)
-    assert kinds == {"script": 12, "test file": 5, "conftest": 1}, "update the counts when adding a block"
+    assert kinds == {"script": 12, "test file": 6, "conftest": 1}, "update the counts when adding a block"
 
 
 @pytest.mark.parametrize("code", SCRIPTS)
@@ -97,7 +97,7 @@ def test_a_pages_test_files_pass_as_a_users_tests(page: Path, tmp_path: Path) ->
     from scripts.agent_server.kinds import KINDS
     from scripts.agent_server.venvs import ensure_venv
 
-    files = 0
+    files = tests = 0
     for title, code in _blocks(page):
         if title is None or title.startswith("not run: "):
             continue
@@ -108,6 +108,7 @@ def test_a_pages_test_files_pass_as_a_users_tests(page: Path, tmp_path: Path) ->
             code = code.replace(CONFTEST_LANGGRAPH, str(langgraph))
         else:
             files += 1
+            tests += len(re.findall(r"^(?:async )?def test_", code, flags=re.MULTILINE))
         assert not (tmp_path / title).exists(), f"two blocks titled {title}"
         (tmp_path / title).write_text(code)
     ran = subprocess.run(
@@ -115,7 +116,7 @@ def test_a_pages_test_files_pass_as_a_users_tests(page: Path, tmp_path: Path) ->
         cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert ran.returncode == 0, ran.stdout[-4000:]
-    assert re.search(r"\b(\d+) passed\b", ran.stdout), ran.stdout[-2000:]
+    assert re.search(rf"\b{tests} passed\b", ran.stdout), ran.stdout[-2000:]  # each test of each file ran
     assert " skipped" not in ran.stdout and " error" not in ran.stdout, ran.stdout[-2000:]
     assert files >= 1
 
