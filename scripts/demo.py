@@ -1,15 +1,11 @@
 """The SDK's main job, end to end, against a real LangGraph Agent Server started here.
 
-Run it with ``scripts/demo`` (which prepares ``.venv`` first) or, inside the venv,
-``python scripts/demo.py``. It starts ``langgraph dev`` (the open-source Agent Server, in
-memory, offline, graph ``echo`` of ``langsmith_threads_client.testing.bundled_project``) on
-a free local port, creates threads with ``ThreadsClient`` and ``AsyncThreadsClient``, shows
-the SDK's typed errors, prints everything, and stops the server, leaving no process behind.
+What it does and its arguments: scripts/demo_args.py (`scripts/demo --help` prints them
+without importing this module, which needs the package's dependencies).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -32,6 +28,7 @@ from langsmith_threads_client import (  # noqa: E402
     ThreadsClient,
     __version__,
 )
+from scripts import demo_args  # noqa: E402
 from scripts.agent_server.kinds import KINDS  # noqa: E402
 from scripts.agent_server.server import GRAPH_ID, AgentServer  # noqa: E402
 
@@ -138,7 +135,7 @@ def sync_part(base_url: str) -> None:
         except SuperstepsError as error:
             show_error(error)
             note(f"the server answered {error.status_code} for thread {error.thread_id}, without that state "
-                 "(whether it kept the thread depends on the server: the README's compatibility table).")
+                 "(whether it kept the thread depends on the server: docs/compatibility.md).")
         else:
             note("this server accepted the supersteps without a graph and did not apply them (no error to raise).")
 
@@ -162,16 +159,13 @@ async def async_part(base_url: str, count: int) -> None:
         )
         show_thread(stepped)
         if not stepped.values:
-            note("this server's answer carries no state (see the README's compatibility table).")
+            note("this server's answer carries no state (see docs/compatibility.md).")
         if str(stepped.status) == "interrupted":
             note("status is interrupted: the update acted as node start, and the graph's next node, step, is pending.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--concurrent", type=int, default=3, help="threads to create at once with the async client")
-    parser.add_argument("--no-color", action="store_true", help="plain text, even on a terminal")
-    parser.add_argument("--server", choices=list(KINDS), default="dev", help="the server kind to run (default: dev)")
+    parser = demo_args.parser()
     args = parser.parse_args(argv)
     if args.concurrent < 1:
         parser.error("--concurrent must be at least 1")

@@ -63,6 +63,23 @@ def test_the_demo_and_its_help_work_from_a_fresh_clone(tmp_path: Path) -> None:
     assert "the demo ran from a fresh clone in a clean environment" in ran.stdout
 
 
+def test_the_demos_help_comes_before_anything_is_installed(tmp_path: Path) -> None:
+    # A fresh clone has no .venv: the help must not wait for one (creating it takes about 10 s).
+    clone = snapshot(tmp_path / "repo")
+    started = time.monotonic()
+    ran = subprocess.run(
+        ["env", "-i", f"PATH={os.environ['PATH']}", f"HOME={os.environ['HOME']}", "bash", "scripts/demo", "--help"],
+        cwd=clone, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    took = time.monotonic() - started
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("usage: demo.py [-h]"), ran.stdout
+    assert "--server {dev,dev-0.4,postgres,aegra}" in ran.stdout
+    assert ran.stderr == ""
+    assert not (clone / ".venv").exists()
+    assert took < 10, took
+
+
 def _imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(), filename=str(path))
     found: set[str] = set()

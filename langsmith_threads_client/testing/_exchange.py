@@ -1,8 +1,8 @@
 """What a request and its outcome are between the fake and its plugs, and the records a test reads.
 
-The plugs (``_transport.py``: httpx2's transport seam; ``_serve.py``: a real HTTP/1.1
-server on loopback) turn bytes into an :class:`Incoming`, hand it to an :class:`Exchange`
-(the FakeAgentServer), and act on the :class:`Outcome`: answer, reset the connection, close
+The plugs (`_transport.py`: httpx2's transport seam; `_serve.py`: a real HTTP/1.1
+server on loopback) turn bytes into an `Incoming`, hand it to an `Exchange`
+(the FakeAgentServer), and act on the `Outcome`: answer, reset the connection, close
 it, or wait first. They import this module, never the fake's, so nothing imports in a circle.
 """
 
@@ -38,9 +38,9 @@ JSON_HEADERS = (("content-type", "application/json"), ("vary", "Origin"))
 class RecordedRequest:
     """One request the fake received, whichever way it came (transport or socket).
 
-    ``path`` and ``query`` are as sent (not percent-decoded); ``headers`` has lower-cased
-    names (repeated headers joined with ``", "``); ``content`` is the raw body and
-    ``body`` its JSON value, or the raw bytes when it is not JSON (``b""`` for none).
+    `path` and `query` are as sent (not percent-decoded); `headers` has lower-cased
+    names (repeated headers joined with `", "`); `content` is the raw body and
+    `body` its JSON value, or the raw bytes when it is not JSON (`b""` for none).
     """
 
     method: str
@@ -54,12 +54,12 @@ class RecordedRequest:
 class FaultRecord(NamedTuple):
     """A queued fault that met a request.
 
-    ``stored`` is True when the fake acted on the request before the fault hid the
-    answer (a ``lost`` response, a ``fail`` or ``reset`` with ``after_store=True``, a ``delay``) and
+    `stored` is True when the fake acted on the request before the fault hid the
+    answer (a `lost` response, a `fail` or `reset` with `after_store=True`, a `delay`) and
     afterwards holds the thread the request names, whether this request created it or it
-    was there before (a retry). A ``fail`` or ``reset`` before storing never acts: False;
+    was there before (a retry). A `fail` or `reset` before storing never acts: False;
     nor does a request the fake refused (a 422 has no thread).
-    ``thread_id`` is the id the request named (lower-case dashed), the one the fake
+    `thread_id` is the id the request named (lower-case dashed), the one the fake
     assigned when it acted on a request that named none, or None.
     """
 
@@ -72,7 +72,7 @@ class FaultRecord(NamedTuple):
 # Plain classes with __slots__, not dataclasses: building a dataclass costs about a millisecond
 # at import, and these are many.
 class Incoming:
-    """A request as the plugs hand it over: ``target`` is the path and query as sent."""
+    """A request as the plugs hand it over: `target` is the path and query as sent."""
 
     __slots__ = ("content", "headers", "method", "origin", "target")
 
@@ -103,7 +103,7 @@ class Answer:
 
 
 class Outcome:
-    """What the plug does: answer (after ``delay`` seconds), or give no answer at all."""
+    """What the plug does: answer (after `delay` seconds), or give no answer at all."""
 
     __slots__ = ("action", "answer", "delay")
 

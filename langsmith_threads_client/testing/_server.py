@@ -1,10 +1,10 @@
-"""FakeAgentServer: the front of the fake Agent Server (moto's ``mock_*``): lock, request log, plugs, inspection.
+"""FakeAgentServer: the front of the fake Agent Server (moto's `mock_*`): lock, request log, plugs, inspection.
 
-A request goes, under one lock: recorded, routed (``_routes.py``), to a queued fault
-(``_faults.py``) or its handler (``_handlers.py``), which asks the store of threads
-(``_store.py``, no HTTP in it). The plugs, ``_transport.py`` (httpx2's transport seam) and
-``_serve.py`` (a real HTTP/1.1 server on loopback), speak to it through ``_exchange.py``'s
-:class:`~._exchange.Incoming` and :class:`~._exchange.Outcome`, which they import instead
+A request goes, under one lock: recorded, routed (`_routes.py`), to a queued fault
+(`_faults.py`) or its handler (`_handlers.py`), which asks the store of threads
+(`_store.py`, no HTTP in it). The plugs, `_transport.py` (httpx2's transport seam) and
+`_serve.py` (a real HTTP/1.1 server on loopback), speak to it through `_exchange.py`'s
+`Incoming` and `Outcome`, which they import instead
 of this module.
 """
 
@@ -34,77 +34,77 @@ __all__ = ["FakeAgentServer", "FaultKind", "FaultRecord", "RecordedRequest"]
 class FakeAgentServer:
     """An in-memory, thread-safe, stateful stand-in for the Agent Server's threads endpoints.
 
-    It answers as the ``dev`` kind of this project's tests does (langgraph-api 0.16.7 on
-    the in-memory runtime, ``tests/agent_server/OBSERVED.md``): the same statuses and,
+    It answers as the `dev` kind of this project's tests does (langgraph-api 0.16.7 on
+    the in-memory runtime, `tests/agent_server/OBSERVED.md`): the same statuses and,
     where the real server's answer is known, the same body bytes, for
 
-    * ``POST /threads``: validation and its 422 texts (the server's validator's words, its
-      choice of first error), ``thread_id`` read as Python's ``uuid.UUID()`` reads it
-      (stored lower-case dashed), reserved metadata keys (``thread_id``, ``run_id``,
-      ``assistant_id``, ``cron_id``, ``counters_since_delta_snapshot``) dropped, a UUID v7
-      when none is named, 409 / ``do_nothing``, ``ttl`` accepted and forgotten, unknown
-      fields ignored, and supersteps: 201 (no or unknown ``graph_id``; the thread is kept),
-      400 (``No updates provided``, ``Node X does not exist``; earlier supersteps stay in
-      the state), applied even under ``do_nothing`` on an existing thread;
-    * ``GET /ok``, ``GET /threads/{id}`` (``?include=ttl`` changes nothing),
-      ``GET /threads/{id}/state``, ``POST /threads/search`` (``ids``, ``metadata``,
-      ``values``, ``status``, ``limit``, ``offset``, ``sort_by``, ``sort_order``,
-      ``select``, ``extract``; ``X-Pagination-Total`` / ``X-Pagination-Next`` as the
-      server computes them) and ``POST /threads/count``; 404 ``Not Found`` for any other
+    * `POST /threads`: validation and its 422 texts (the server's validator's words, its
+      choice of first error), `thread_id` read as Python's `uuid.UUID()` reads it
+      (stored lower-case dashed), reserved metadata keys (`thread_id`, `run_id`,
+      `assistant_id`, `cron_id`, `counters_since_delta_snapshot`) dropped, a UUID v7
+      when none is named, 409 / `do_nothing`, `ttl` accepted and forgotten, unknown
+      fields ignored, and supersteps: 201 (no or unknown `graph_id`; the thread is kept),
+      400 (`No updates provided`, `Node X does not exist`; earlier supersteps stay in
+      the state), applied even under `do_nothing` on an existing thread;
+    * `GET /ok`, `GET /threads/{id}` (`?include=ttl` changes nothing),
+      `GET /threads/{id}/state`, `POST /threads/search` (`ids`, `metadata`,
+      `values`, `status`, `limit`, `offset`, `sort_by`, `sort_order`,
+      `select`, `extract`; `X-Pagination-Total` / `X-Pagination-Next` as the
+      server computes them) and `POST /threads/count`; 404 `Not Found` for any other
       path, 405 for another method on one of these paths, 307 to the path without a
       trailing slash.
 
-    Plug it in with :meth:`transport` (an httpx2 transport, sync and async) or
-    :meth:`serve` (a real HTTP/1.1 server on loopback, for any client); both share this
-    state. Inspect it with :attr:`threads`, :meth:`thread`, :meth:`state`,
-    :attr:`requests` and :attr:`faults_applied`; script failures of ``POST /threads`` with
-    :meth:`fail_next`, :meth:`reset_next`, :meth:`lose_next_response` and
-    :meth:`delay_next`.
+    Plug it in with `transport()` (an httpx2 transport, sync and async) or
+    `serve()` (a real HTTP/1.1 server on loopback, for any client); both share this
+    state. Inspect it with `threads`, `thread()`, `state()`,
+    `requests` and `faults_applied`; script failures of `POST /threads` with
+    `fail_next()`, `reset_next()`, `lose_next_response()` and
+    `delay_next()`.
 
-    ``graphs`` maps each graph id to its node names in order (a linear graph:
-    ``{"echo": ["start", "step"]}`` is this project's test graph, ``start -> step ->
+    `graphs` maps each graph id to its node names in order (a linear graph:
+    `{"echo": ["start", "step"]}` is this project's test graph, ``start -> step ->
     END``). The fake runs no graph; for supersteps it does the simplest thing the real
     server documents:
 
-    * each update's ``values`` (or, when the update has a ``command``, the command's
-      ``update``: a mapping or ``[key, value]`` pairs) are merged into the state in order:
-      a list value is appended to a list already there (as the ``echo`` graph's
-      ``operator.add`` reducer does), any other value replaces; a key written twice in one
+    * each update's `values` (or, when the update has a `command`, the command's
+      `update`: a mapping or `[key, value]` pairs) are merged into the state in order:
+      a list value is appended to a list already there (as the `echo` graph's
+      `operator.add` reducer does), any other value replaces; a key written twice in one
       superstep with a value that is not a list is refused as LangGraph refuses it (400);
     * a value that is not a list, written to a key that holds a list or that
-      ``list_channels`` names for the graph (channels with a list reducer, such as the
-      ``echo`` graph's ``messages``), fails as the real server fails: the thread stays
+      `list_channels` names for the graph (channels with a list reducer, such as the
+      `echo` graph's `messages`), fails as the real server fails: the thread stays
       stored with the supersteps before that one applied, and the answer is the server's
-      plain-text 500 ``Internal Server Error`` (then, over :meth:`serve`, the connection
+      plain-text 500 `Internal Server Error` (then, over `serve()`, the connection
       closes);
-    * ``next`` is the node after each update's ``as_node`` (``__start__`` is before the
-      first node); the thread is ``interrupted`` when there is one, else ``idle``.
+    * `next` is the node after each update's `as_node` (`__start__` is before the
+      first node); the thread is `interrupted` when there is one, else `idle`.
 
     Where it cannot be the server (knowingly different; everything else it answers as
     observed):
 
-    * No graph code runs: nodes do not execute, channels are not known (the real ``echo``
-      state also shows ``"messages": []`` after any update, and drops keys the state lacks;
-      the fake keeps exactly what was written), ``command.goto`` and
-      ``command.resume`` are ignored (with no ``goto`` the real server answers 500), and
-      ``as_node`` ``__end__``, ``__input__`` and ``__copy__`` are unknown nodes (400).
+    * No graph code runs: nodes do not execute, channels are not known (the real `echo`
+      state also shows `"messages": []` after any update, and drops keys the state lacks;
+      the fake keeps exactly what was written), `command.goto` and
+      `command.resume` are ignored (with no `goto` the real server answers 500), and
+      `as_node` `__end__`, `__input__` and `__copy__` are unknown nodes (400).
     * Checkpoint and task ids are made up (UUID v6 / v5 of the right shape); checkpoint
       history, subgraphs, runs, assistants, crons, the store, streaming, auth, TTL sweeps
-      and the other thread endpoints (``PATCH``/``DELETE /threads/{id}``, history, copy,
-      prune, ``POST .../state``) are not there: they answer 404.
-    * Headers: ``content-type``, ``content-length``, ``vary: Origin`` and the pagination
-      headers as the server sends them; no ``server: uvicorn``, and over :meth:`serve`
-      a ``date`` and ``server`` of the fake's own.
+      and the other thread endpoints (`PATCH`/`DELETE /threads/{id}`, history, copy,
+      prune, `POST .../state`) are not there: they answer 404.
+    * Headers: `content-type`, `content-length`, `vary: Origin` and the pagination
+      headers as the server sends them; no `server: uvicorn`, and over `serve()`
+      a `date` and `server` of the fake's own.
     * Deeply nested JSON: the real server answers 500 (from about 250 levels) or 400
-      ``Recursion limit reached`` (from about 300); the fake takes up to about 980 levels,
-      then answers 422 ``Invalid JSON in request body``. (The SDK refuses more than 100.)
+      `Recursion limit reached` (from about 300); the fake takes up to about 980 levels,
+      then answers 422 `Invalid JSON in request body`. (The SDK refuses more than 100.)
     * A defect of the fake itself is answered as the server's own crashes are: a
-      plain-text 500 ``Internal Server Error`` (then, over :meth:`serve`, the connection
-      closes). So is a ``values`` search filter meeting a thread whose values are null,
+      plain-text 500 `Internal Server Error` (then, over `serve()`, the connection
+      closes). So is a `values` search filter meeting a thread whose values are null,
       which does crash the real server.
-    * The checkpoint metadata's keys and the ``allow`` header's methods come in one fixed
+    * The checkpoint metadata's keys and the `allow` header's methods come in one fixed
       order; the real server's order changes from one server process to the next.
-    * No ``/`` or ``/info``, no request body limit (413), no CORS headers.
+    * No `/` or `/info`, no request body limit (413), no CORS headers.
     * Timing, memory, durability (nothing survives the process), and concurrency: every
       request is handled whole under one lock, so no two requests interleave.
     """
@@ -131,40 +131,44 @@ class FakeAgentServer:
 
     # ------------------------------------------------------------------ plugs
     def transport(self) -> FakeTransport:
-        """An httpx2 transport answering from this fake, for sync and async clients alike::
+        """An httpx2 transport answering from this fake, for sync and async clients alike:
 
-            http = httpx2.Client(transport=fake.transport())          # or httpx2.AsyncClient(...)
-            client = ThreadsClient("http://fake", http_client=http)   # any http(s) base URL
+        ```python
+        http = httpx2.Client(transport=fake.transport())          # or httpx2.AsyncClient(...)
+        client = ThreadsClient("http://fake", http_client=http)   # any http(s) base URL
+        ```
 
-        Delays sleep (``time.sleep``, or anyio's sleep in async code, so asyncio and trio
-        both work) and honour the request's read timeout (``httpx2.ReadTimeout`` after it,
-        the thread stored); resets raise ``httpx2.ReadError``, lost responses
-        ``httpx2.RemoteProtocolError``: what httpx2 raises on a real connection.
+        Delays sleep (`time.sleep`, or anyio's sleep in async code, so asyncio and trio
+        both work) and honour the request's read timeout (`httpx2.ReadTimeout` after it,
+        the thread stored); resets raise `httpx2.ReadError`, lost responses
+        `httpx2.RemoteProtocolError`: what httpx2 raises on a real connection.
         """
         from ._transport import FakeTransport
 
         return FakeTransport(self)
 
     def respx_side_effect(self, request: Any, **route_context: Any) -> Any:
-        """This fake as a respx side effect (pytest-httpx2's ``httpx2_mock``)::
+        """This fake as a respx side effect (pytest-httpx2's `httpx2_mock`):
 
-            httpx2_mock.route(host="agents.test").mock(side_effect=fake.respx_side_effect)
+        ```python
+        httpx2_mock.route(host="agents.test").mock(side_effect=fake.respx_side_effect)
+        ```
 
-        The request and response are the legacy ``httpx`` package's, as respx passes them.
+        The request and response are the legacy `httpx` package's, as respx passes them.
         Resets and lost responses raise httpx2's errors; a delay blocks (respx calls side
-        effects synchronously), cut at the request's read timeout (then ``httpx2.ReadTimeout``).
+        effects synchronously), cut at the request's read timeout (then `httpx2.ReadTimeout`).
         """
         from ._respx import respx_answer
 
         return respx_answer(self, request)
 
     def serve(self, port: int = 0, host: str = "127.0.0.1") -> AbstractContextManager[str]:
-        """Serve this fake over real HTTP/1.1 (keep-alive) on ``host:port`` in background threads.
+        """Serve this fake over real HTTP/1.1 (keep-alive) on `host:port` in background threads.
 
-        ``with fake.serve() as base_url:`` gives ``http://127.0.0.1:<port>`` (port 0: a free
+        `with fake.serve() as base_url:` gives `http://127.0.0.1:<port>` (port 0: a free
         one); on exit the listening socket is closed, every connection is shut and every
-        thread joined. Any client works: the SDK on ``DefaultAioHttpClient``,
-        ``langgraph-sdk``, curl. Resets close the socket with an RST (``SO_LINGER`` 0),
+        thread joined. Any client works: the SDK on `DefaultAioHttpClient`,
+        `langgraph-sdk`, curl. Resets close the socket with an RST (`SO_LINGER` 0),
         lost responses close it with a FIN, both without an answer; delays sleep in the
         connection's thread (cut short when the server stops).
         """
@@ -174,7 +178,7 @@ class FakeAgentServer:
 
     @property
     def base_url(self) -> str | None:
-        """The URL of the :meth:`serve` server started last and still running; None when none runs."""
+        """The URL of the `serve()` server started last and still running; None when none runs."""
         with self._lock:
             return self._serving[-1] if self._serving else None
 
@@ -194,14 +198,14 @@ class FakeAgentServer:
 
     @property
     def threads(self) -> list[dict[str, Any]]:
-        """Copies of the stored threads, in creation order, as ``GET /threads/{id}`` answers them (parsed)."""
+        """Copies of the stored threads, in creation order, as `GET /threads/{id}` answers them (parsed)."""
         with self._lock:
             return [thread.to_json() for thread in self._store.threads.values()]
 
     def thread(self, thread_id: uuid.UUID | str) -> dict[str, Any] | None:
-        """A copy of one stored thread (as ``GET /threads/{id}`` answers it), or None.
+        """A copy of one stored thread (as `GET /threads/{id}` answers it), or None.
 
-        ``thread_id`` is read as the server reads it (upper case, no dashes, braces are fine).
+        `thread_id` is read as the server reads it (upper case, no dashes, braces are fine).
         """
         key = thread_id if isinstance(thread_id, uuid.UUID) else uuid.UUID(thread_id)
         with self._lock:
@@ -209,11 +213,11 @@ class FakeAgentServer:
             return None if thread is None else thread.to_json()
 
     def state(self, thread_id: uuid.UUID | str) -> dict[str, Any] | None:
-        """A copy of a thread's state as ``GET /threads/{id}/state`` answers it, or None for no such thread.
+        """A copy of a thread's state as `GET /threads/{id}/state` answers it, or None for no such thread.
 
-        ``values`` is ``{}`` and the checkpoint fields null until supersteps were applied;
+        `values` is `{}` and the checkpoint fields null until supersteps were applied;
         after a 400 part-way through, the supersteps before the failing one are here
-        (while the thread itself still shows ``values: null``), as on the real server.
+        (while the thread itself still shows `values: null`), as on the real server.
         """
         key = thread_id if isinstance(thread_id, uuid.UUID) else uuid.UUID(thread_id)
         with self._lock:
@@ -228,13 +232,13 @@ class FakeAgentServer:
 
     @property
     def faults_applied(self) -> list[FaultRecord]:
-        """The queued faults that met a request, in order: ``(kind, stored, thread_id)``."""
+        """The queued faults that met a request, in order: `(kind, stored, thread_id)`."""
         with self._lock:
             return list(self._applied)
 
     @property
     def faults_pending(self) -> int:
-        """How many queued faults are still waiting for a ``POST /threads``."""
+        """How many queued faults are still waiting for a `POST /threads`."""
         with self._lock:
             return len(self._faults)
 
@@ -255,33 +259,33 @@ class FakeAgentServer:
         body: Any = None,
         after_store: bool = False,
     ) -> None:
-        """Answer the next ``times`` ``POST /threads`` with ``status``.
+        """Answer the next `times` `POST /threads` with `status`.
 
-        ``after_store=False``: storing nothing; ``after_store=True``: after acting on the
+        `after_store=False`: storing nothing; `after_store=True`: after acting on the
         request as usual (the thread stored, its supersteps applied), as a server that acts
         and then fails does, or a gateway that lost the server's answer.
 
-        ``retry_after`` is sent as the ``Retry-After`` header (seconds, or the text given,
-        such as an HTTP date); ``body`` is the answer's body: bytes or text as they are
-        (``text/plain``), any other JSON value encoded (``application/json``); by default
-        ``{"detail": "<the status's reason phrase>"}``.
+        `retry_after` is sent as the `Retry-After` header (seconds, or the text given,
+        such as an HTTP date); `body` is the answer's body: bytes or text as they are
+        (`text/plain`), any other JSON value encoded (`application/json`); by default
+        `{"detail": "<the status's reason phrase>"}`.
         """
         self._queue(_faults.failure(status, retry_after, body, after_store), times)
 
     def reset_next(self, times: int = 1, after_store: bool = False) -> None:
-        """Reset the connection of the next ``times`` ``POST /threads``: no answer at all.
+        """Reset the connection of the next `times` `POST /threads`: no answer at all.
 
-        ``after_store=False``: before the fake looks at the request (nothing stored);
-        ``after_store=True``: after it acted on it (the thread stored, supersteps applied).
+        `after_store=False`: before the fake looks at the request (nothing stored);
+        `after_store=True`: after it acted on it (the thread stored, supersteps applied).
         """
         self._queue(_faults.Fault("reset", after_store=bool(after_store)), times)
 
     def lose_next_response(self, times: int = 1) -> None:
-        """Act on the next ``times`` ``POST /threads`` (store the thread), then close without answering."""
+        """Act on the next `times` `POST /threads` (store the thread), then close without answering."""
         self._queue(_faults.Fault("lost"), times)
 
     def delay_next(self, seconds: float, times: int = 1) -> None:
-        """Act on the next ``times`` ``POST /threads`` at once, but answer only after ``seconds``.
+        """Act on the next `times` `POST /threads` at once, but answer only after `seconds`.
 
         A client whose read timeout is shorter times out while the thread is already stored.
         """

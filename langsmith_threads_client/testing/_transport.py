@@ -18,17 +18,17 @@ __all__ = ["FakeTransport"]
 
 
 class FakeTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
-    """An ``httpx2.BaseTransport`` and ``httpx2.AsyncBaseTransport`` that answers from a FakeAgentServer.
+    """An `httpx2.BaseTransport` and `httpx2.AsyncBaseTransport` that answers from a FakeAgentServer.
 
-    Made by :meth:`FakeAgentServer.transport`; pass it to ``httpx2.Client(transport=...)``
-    or ``httpx2.AsyncClient(transport=...)``. Nothing touches the network, so the base
+    Made by `FakeAgentServer.transport()`; pass it to `httpx2.Client(transport=...)`
+    or `httpx2.AsyncClient(transport=...)`. Nothing touches the network, so the base
     URL's host and port do not matter. What a queued fault does here:
 
-    * ``delay``: sleeps (``time.sleep``; anyio's sleep under asyncio or trio), but never
-      longer than the request's read timeout: past it, ``httpx2.ReadTimeout`` (the thread
+    * `delay`: sleeps (`time.sleep`; anyio's sleep under asyncio or trio), but never
+      longer than the request's read timeout: past it, `httpx2.ReadTimeout` (the thread
       is stored, as on a real connection that timed out waiting for the answer);
-    * ``reset``: ``httpx2.ReadError("[Errno 104] Connection reset by peer")``;
-    * ``lost``: ``httpx2.RemoteProtocolError("Server disconnected without sending a response.")``.
+    * `reset`: `httpx2.ReadError("[Errno 104] Connection reset by peer")`;
+    * `lost`: `httpx2.RemoteProtocolError("Server disconnected without sending a response.")`.
 
     Unlike a socket, it cannot fail to connect, never pools, and does not stream: the whole
     request body is read first and the whole answer given at once.

@@ -1,26 +1,26 @@
 """pytest plugin of the testing kit, registered by the `pytest11` entry point of the package.
 
 Fixtures (nothing to import; the module itself imports only pytest, the standard library
-and ``bundled_project``, so collection stays fast; annotate them with the types that
-``langsmith_threads_client.testing`` exports):
+and `bundled_project`, so collection stays fast; annotate them with the types that
+`langsmith_threads_client.testing` exports):
 
-* ``fake_agent_server`` (``FakeAgentServer``): a fresh fake per test, served on a loopback
-  port, with ``LANGGRAPH_API_URL`` pointing at it, so code that builds ``ThreadsClient()``
-  without a ``base_url`` talks to it unchanged. ``fake_agent_server.base_url`` is its URL.
-* ``agent_server`` (``LocalAgentServer``): a real local ``langgraph dev`` for the session, on
+* `fake_agent_server` (`FakeAgentServer`): a fresh fake per test, served on a loopback
+  port, with `LANGGRAPH_API_URL` pointing at it, so code that builds `ThreadsClient()`
+  without a `base_url` talks to it unchanged. `fake_agent_server.base_url` is its URL.
+* `agent_server` (`LocalAgentServer`): a real local `langgraph dev` for the session, on
   a free port in a temporary directory, stopped by process id. Without
-  ``langgraph-cli[inmem]`` installed it fails with one line saying what to install.
+  `langgraph-cli[inmem]` installed it fails with one line saying what to install.
 
-Fixtures to override in a ``conftest.py`` (session scope):
+Fixtures to override in a `conftest.py` (session scope):
 
-* ``fake_agent_server_graphs``: graph id -> node names, the graphs the fake knows (default:
-  the bundled project's ``echo``: ``start``, ``step``).
-* ``agent_server_project``: the folder with the ``langgraph.json`` ``agent_server`` serves
-  (default: the test rootdir when it has one, else ``bundled_project.FOLDER``).
-* ``agent_server_langgraph``: the ``langgraph`` command to run (default ``None``: the one
+* `fake_agent_server_graphs`: graph id -> node names, the graphs the fake knows (default:
+  the bundled project's `echo`: `start`, `step`).
+* `agent_server_project`: the folder with the `langgraph.json` `agent_server` serves
+  (default: the test rootdir when it has one, else `bundled_project.FOLDER`).
+* `agent_server_langgraph`: the `langgraph` command to run (default `None`: the one
   beside the tests' Python, or on PATH), e.g. another venv's.
 
-``AGENT_SERVER_STARTUP_TIMEOUT`` (seconds, default 90) bounds the server's start.
+`AGENT_SERVER_STARTUP_TIMEOUT` (seconds, default 90) bounds the server's start.
 """
 
 from __future__ import annotations

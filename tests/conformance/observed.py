@@ -1,5 +1,5 @@
 """What each server kind answers, as data: the conformance tests assert it, and the tables
-in tests/agent_server/OBSERVED.md and the README are rendered from it (test_tables.py
+in tests/agent_server/OBSERVED.md and the site's compatibility page are rendered from it (test_tables.py
 fails when either file says otherwise), so the three cannot drift apart.
 
 Where a kind behaves differently, its entry is that kind's observed answer; the SDK's
@@ -49,7 +49,7 @@ class Behaviour:
     validates: bool  # the server itself rejects a thread_id that is no UUID and an unknown if_exists
     invalid_id: tuple[int, str]  # the raw answer to thread_id "not-a-uuid-…": status, content type
     metadata_422: str  # `.detail` (its start) for metadata that is a list, sent past the SDK's check
-    error_shape: str  # for the README's table
+    error_shape: str  # for the compatibility page's table
     notes: tuple[str, ...] = field(default=())
 
 
@@ -220,7 +220,7 @@ def matrix_table() -> str:
 
 
 def compatibility_table() -> str:
-    """The README's table: a row per kind."""
+    """The compatibility page's table (docs/compatibility.md): a row per kind."""
     head = ("kind", "create", "own id", "`if_exists`", "supersteps applied", "supersteps the server fails on",
             "`ttl` kept", "server-side validation", "error body shape")  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]

@@ -1,10 +1,10 @@
-"""Finishing a failed create exactly once, as the README shows, against the real server.
+"""Finishing a failed create exactly once, as the documentation shows (docs/exactly-once.md), against the real server.
 
 A call whose response is lost raises APIConnectionError/APITimeoutError carrying the
 `thread_id` its request named (the SDK's own uuid7 here); the continuation
 `create_thread(thread_id=error.thread_id, if_exists="do_nothing")` returns that same
 thread, and the server holds exactly one. With supersteps the continuation is sent without
-them (the server would apply them a second time under "do_nothing"); the README's
+them (the server would apply them a second time under "do_nothing"); the page's
 `create_with_supersteps` reads the state and sends them again only where they did not run.
 """
 
@@ -27,7 +27,8 @@ from tests.support.proxy import Fault, FaultProxy
 
 SUPERSTEPS = [{"updates": [{"as_node": "start", "values": {"messages": ["hi"], "count": 1}}]}]
 APPLIED_ONCE = {"messages": ["hi"], "count": 1}
-README = Path(__file__).resolve().parents[2] / "README.md"
+# The site's page with the continuation users copy.
+EXACTLY_ONCE_PAGE = Path(__file__).resolve().parents[2] / "docs" / "exactly-once.md"
 
 
 def _held(server: AgentServer, marker: str) -> list[str]:
@@ -69,11 +70,11 @@ def test_a_lost_create_is_finished_with_its_thread_id_and_do_nothing(
 
 
 def _readme_continuation() -> Callable[..., Thread]:
-    """`create_with_supersteps` as the README writes it (its example, less the lines that run it)."""
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    """`create_with_supersteps` as the exactly-once page writes it (its example, less the lines that run it)."""
+    blocks = re.findall(r"```python\n(.*?)```", EXACTLY_ONCE_PAGE.read_text(), flags=re.DOTALL)
     (block,) = [block for block in blocks if "def create_with_supersteps(" in block]
     namespace: dict[str, Any] = {}
-    exec(compile(block.partition("\nwith ThreadsClient(")[0], str(README), "exec"), namespace)
+    exec(compile(block.partition("\nwith ThreadsClient(")[0], str(EXACTLY_ONCE_PAGE), "exec"), namespace)
     function: Callable[..., Thread] = namespace["create_with_supersteps"]
     return function
 
