@@ -10,7 +10,7 @@ This module and what it imports (the generated layer: attrs and its model classe
 with a client's first call, not with the package (see `_client._BaseThreadsClient._bind`).
 
 Exactly-once creation, what goes on the wire so that one call makes at most one thread
-(the README's "Retries and exactly-once creation" says it for users):
+(the site's "Retries and exactly-once" page, docs/exactly-once.md, says it for users):
 
 * One create_thread call creates at most one thread, however many attempts it sends.
 * The call's thread id is fixed before the first attempt. When the caller names none, the

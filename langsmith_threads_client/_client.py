@@ -440,7 +440,7 @@ class ThreadsClient(_BaseThreadsClient[httpx2.Client]):
 
         Every error raised after the request was built carries `.thread_id`: finish a
         failed create with `create_thread(thread_id=error.thread_id, if_exists="do_nothing")`
-        (without supersteps; the README's "Finishing a failed create exactly once").
+        (without supersteps; "Finishing a failed create exactly once" on the Retries and exactly-once page).
         """
         args = CreateArgs(thread_id, metadata, if_exists, ttl, supersteps, graph_id, timeout, headers, extra_body)
         return self._run(self._start(args))

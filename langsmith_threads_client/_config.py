@@ -83,7 +83,7 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=5.0)
 # httpx2's client defaults (its DEFAULT_LIMITS), so both transports pool alike.
 DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
-# The most of one answer the SDK reads, counted after decoding (README, "Security"). A
+# The most of one answer the SDK reads, counted after decoding (docs/timeouts-and-limits.md). A
 # thread's `values` holds its graph's whole state: `langgraph dev` answered a create whose
 # supersteps set 16,000 messages of 1 KB with a 16.2 MB body (0.7 s); 64 MiB is four times that.
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024

@@ -50,7 +50,9 @@ class ThreadsClientError(Exception):
 
     `thread_id` is the id the failed call's request named (the SDK's own when it assigned
     one), so a caller can finish the create; None for an error raised before a request was
-    built. Errors pickle and copy with every attribute (see the module's docstring).
+    built. Errors pickle and copy with every attribute (multiprocessing, Celery), and the
+    request and response they carry are redacted copies: no credential header, no URL
+    userinfo.
     """
 
     message: str
@@ -163,7 +165,8 @@ class ResponseTooLargeError(ThreadsClientError):
     for an answer that does not prove the server left the thread alone (a 5xx but 503, a
     409, a 400 with supersteps) and after an earlier attempt of the call went unanswered:
     finish the create with `thread_id=error.thread_id` and `if_exists="do_nothing"` on a
-    client with a larger cap (the README's "Finishing a failed create exactly once").
+    client with a larger cap ("Finishing a failed create exactly once", on the Retries and
+    exactly-once page).
     """
 
     response: httpx2.Response
@@ -255,7 +258,7 @@ class SuperstepsError(APIStatusError):
     (a node the graph lacks). The in-memory servers (`dev`, `dev-0.4`) keep the thread,
     with id `thread_id`, with none or only part of the state the supersteps were meant
     to set; the Postgres-backed server rolls the create back, whatever its 201 says (the
-    README's compatibility table). `thread_created` is True because the server's answer
+    Compatibility page's table). `thread_created` is True because the server's answer
     says the thread was made, not because the SDK checked. Either way
     `create_thread(thread_id=error.thread_id, if_exists="do_nothing")` (without the
     supersteps) leaves exactly one thread. SuperstepsOutcomeUnknownError, a subclass, is
@@ -286,8 +289,8 @@ class SuperstepsOutcomeUnknownError(SuperstepsError):
     server's words, or the transport error); `.detail` is the server's words from that
     attempt, when it said any; `.response` is the answer to the fetch. Read the thread's
     state and send the supersteps again, with `thread_id=error.thread_id` and
-    `if_exists="do_nothing"`, only where your own check says they did not run (the README's
-    "Finishing a failed create exactly once").
+    `if_exists="do_nothing"`, only where your own check says they did not run ("Finishing a
+    failed create exactly once", on the Retries and exactly-once page).
     """
 
     thread: Thread

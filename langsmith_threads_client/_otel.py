@@ -12,7 +12,7 @@ client conventions, from the times the call logic records; where one does, it ma
 (no duplicates) and adds an `attempt` event per request to the call span instead, with
 the resend count the instrumentation does not know.
 
-The attributes, and which conventions are stable, are listed in the README.
+The attributes, and which conventions are stable, are listed on the Tracing page (docs/tracing.md).
 """
 
 from __future__ import annotations
