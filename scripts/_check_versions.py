@@ -33,6 +33,7 @@ import time
 import tomllib
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("lowest", "newest")
@@ -192,9 +193,22 @@ def run_tests(python: Path, pytest_args: list[str]) -> int:
             raise SystemExit(f"check-versions: the tests would import {where}, not the installed wheel")
         print(f"== the tests import {where}", flush=True)
         # The fault tests need the dev kind only; the other kinds' tests are deselected, not skipped.
-        command = [str(python), "-m", "pytest", "-p", "no:cacheprovider", *SUITES, "--server", "dev", *pytest_args]
+        junit = Path(scratch) / "report.xml"
+        command = [str(python), "-m", "pytest", "-p", "no:cacheprovider", *SUITES, "--server", "dev",
+                   f"--junitxml={junit}", *pytest_args]  # fmt: skip
         print("+", " ".join(command), flush=True)
-        return subprocess.run(command, cwd=scratch, env=env, check=False).returncode
+        code = subprocess.run(command, cwd=scratch, env=env, check=False).returncode
+        return code or no_skips(junit)
+
+
+def no_skips(junit: Path) -> int:
+    """1 when a test was skipped: at another version a skip (an importorskip, say) would hide a promise."""
+    suites = ElementTree.parse(junit).getroot().iter("testsuite")
+    skipped = sum(int(suite.get("skipped", "0")) for suite in suites)
+    if skipped:
+        print(f"check-versions: {skipped} test(s) skipped (see pytest's summary above); every test must run")
+        return 1
+    return 0
 
 
 def main(argv: list[str]) -> int:
