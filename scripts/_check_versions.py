@@ -7,14 +7,15 @@ Run through `scripts/check-versions lowest|newest`. Builds a fresh venv (``.venv
   ``optional-dependencies`` list): in ``lowest`` at its floor (``name==floor``, the version
   after its ``>=``), in ``newest`` at the newest release its range admits;
 * the ``test`` dependency group's pins, but for the direct dependencies it pins (the mode
-  decides those) and for the test packages released in lockstep with one (``FOLLOWERS``: the
-  OpenTelemetry SDK and instrumentations pin the exact API they go with), which follow it;
+  decides those) and for the test packages that need a direct dependency at another version
+  than its floor (``FOLLOWERS``: trio needs a newer attrs; the OpenTelemetry SDK and
+  instrumentations pin the exact API they go with), which follow it;
 * the project itself from a wheel built from the work tree, with ``--no-deps``;
 
 then ``pip check``, prints what it installed, and runs pytest on tests/unit, tests/faults and
 tests/hostile from a copy of the tests outside the work tree, so that the installed wheel, not
 the source tree, is what they import. The fault tests start the dev Agent Server from its
-cached venv (scripts/agent_server/venvs.py).
+cached venv (scripts/agent_server/venvs.py). Fails when pytest fails or skips a test.
 
 Extra arguments go to pytest: ``scripts/check-versions lowest -k aiohttp``.
 """
