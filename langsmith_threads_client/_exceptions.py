@@ -56,7 +56,9 @@ class ThreadsClientError(Exception):
     """
 
     message: str
+    """What went wrong, in one short line (also `str(error)`)."""
     thread_id: uuid.UUID | None
+    """The id the call's request named: finish the create with it; None before a request was built."""
 
     def __init__(self, message: str, *, thread_id: uuid.UUID | None = None) -> None:
         super().__init__(message)
@@ -74,6 +76,7 @@ class APIConnectionError(ThreadsClientError):
     """
 
     request: httpx2.Request | None
+    """The last attempt's request, a redacted copy (no credential headers, no URL userinfo)."""
 
     def __init__(
         self,
@@ -106,8 +109,11 @@ class APIResponseValidationError(ThreadsClientError):
     """
 
     response: httpx2.Response
+    """The server's response, a redacted copy."""
     status_code: int
+    """Its status (2xx)."""
     body: Any
+    """Its body, decoded JSON when it was JSON, else text."""
 
     def __init__(
         self, message: str, *, response: httpx2.Response, body: Any, thread_id: uuid.UUID | None = None
@@ -129,11 +135,17 @@ class APIStatusError(ThreadsClientError):
     """
 
     response: httpx2.Response
+    """The server's response, a redacted copy (no credential headers)."""
     status_code: int
+    """The response's status."""
     detail: str | None
+    """The server's own words from any body shape, on one line, at most 1,000 characters."""
     body: Any
+    """The whole body: decoded JSON when it was JSON, else text."""
     request_id: str | None
+    """The response's `x-request-id`, for the server's logs."""
     retry_after: float | None
+    """The seconds the server asked to wait (`Retry-After`, `retry-after-ms`); None when it said nothing."""
 
     def __init__(
         self,
@@ -170,12 +182,19 @@ class ResponseTooLargeError(ThreadsClientError):
     """
 
     response: httpx2.Response
+    """The answer, a redacted copy whose content is its first bytes."""
     status_code: int
+    """The answer's status."""
     body: bytes
+    """The answer's first bytes (at most 64 KiB, never more than the cap)."""
     detail: str
+    """A short line of those bytes, as text."""
     request_id: str | None
+    """The answer's `x-request-id`."""
     limit: int
+    """The cap the answer passed (`max_response_bytes`)."""
     thread_may_exist: bool
+    """Whether the thread may exist: finish the create with `if_exists="do_nothing"` when it may."""
 
     def __init__(
         self,
@@ -223,7 +242,9 @@ class ConflictError(APIStatusError):
     """
 
     thread_id: uuid.UUID
+    """The id that already exists."""
     after_lost_response: bool
+    """True when an earlier attempt of the call went unanswered and may have created the thread."""
 
     def __init__(
         self,
@@ -266,7 +287,9 @@ class SuperstepsError(APIStatusError):
     """
 
     thread_id: uuid.UUID
+    """The thread's id."""
     thread_created: bool
+    """True: the server's answer says it made the thread (the SDK did not check)."""
 
     def __init__(
         self, message: str, *, response: httpx2.Response, body: Any, detail: str | None, thread_id: uuid.UUID
@@ -294,7 +317,9 @@ class SuperstepsOutcomeUnknownError(SuperstepsError):
     """
 
     thread: Thread
+    """The thread as the SDK fetched it, unchanged (without the supersteps)."""
     lost_failure: str
+    """What the attempt whose outcome is unknown met: its status and the server's words, or the transport error."""
 
     def __init__(
         self,
