@@ -16,7 +16,7 @@
 _steps_dir="$(mktemp -d)"
 _steps_started=$EPOCHREALTIME
 _steps_order=()
-declare -A _steps_pid=() _steps_seconds=() _steps_state=()
+declare -A _steps_pid=() _steps_seconds=() _steps_state=() _steps_file=()
 
 _steps_kill_tree() {  # a background step that is still running when the run fails: it and its children, by pid
   local child
@@ -72,12 +72,14 @@ step_bg() {
   local name=$1
   shift
   _steps_order+=("$name")
+  local file="$_steps_dir/step-${#_steps_order[@]}"  # names may hold any character
+  _steps_file[$name]=$file
   echo "== $name (started in the background)"
   (
     began=$EPOCHREALTIME
     rc=0
-    "$@" >"$_steps_dir/$name.log" 2>&1 </dev/null || rc=$?
-    echo "$rc $(_steps_elapsed "$began")" >"$_steps_dir/$name.done"
+    "$@" >"$file.log" 2>&1 </dev/null || rc=$?
+    echo "$rc $(_steps_elapsed "$began")" >"$file.done"
   ) &
   _steps_pid[$name]=$!
 }
@@ -89,10 +91,10 @@ wait_steps() {
     [ -n "${_steps_pid[$name]:-}" ] || continue
     wait "${_steps_pid[$name]}" || true
     unset "_steps_pid[$name]"
-    read -r rc seconds <"$_steps_dir/$name.done" || { rc=1; seconds=?; }
+    read -r rc seconds <"${_steps_file[$name]}.done" || { rc=1; seconds=?; }
     _steps_seconds[$name]=$seconds
     echo "== $name (background) output:"
-    cat "$_steps_dir/$name.log"
+    cat "${_steps_file[$name]}.log"
     if [ "$rc" -ne 0 ]; then
       _steps_state[$name]="FAILED (exit $rc)"
       echo "== $name FAILED (exit $rc) after $seconds s" >&2
