@@ -39,8 +39,9 @@ Environment:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -192,6 +193,45 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize(["server_kind", *names], rows, scope="session")
 
 
+# Under `--dist loadgroup`, each of these kinds' tests run on one worker, so its server (and
+# the Postgres and Redis it needs) starts once, not once per worker. The fake starts at once,
+# and dev serves most of the suite (dev_server), so their tests spread over every worker.
+_ONE_WORKER_KINDS = ("dev-0.4", "postgres", "aegra")
+# The kind in a test id: `[postgres-...]`, `[sync-postgres]`, `[dev-0.4-no-fault-assigned-sync]`.
+_KINDS_PATTERN = "|".join(re.escape(kind) for kind in _ONE_WORKER_KINDS)
+_KIND_IN_ID = re.compile(rf"\[(?:.*-)?({_KINDS_PATTERN})(?:-.*)?\]$")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup`, grouping by server kind: xdist's own (the xdist_group mark) sets
+    item._nodeid, which pytest 9 no longer reads, so the scheduler reads the kind from the id.
+
+    The groups are the largest work units, so each goes to a worker first; every other test
+    is a unit of its own, handed out as workers free up.
+    """
+    if config.getoption("dist", None) != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling  # type: ignore[import-untyped]
+
+    class ByServerKind(LoadGroupScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            found = _KIND_IN_ID.search(nodeid)
+            return f"server kind {found.group(1)}" if found else nodeid
+
+    return ByServerKind(config, log)
+_LONG_FIRST = (
+    "tests/test_install.py",
+    "tests/test_newcomer.py",
+    "tests/test_bench_smoke.py",
+    "tests/typing/",
+    "tests/test_readme.py",
+    "tests/maintainer/",
+    "tests/conformance/test_postgres_restarts.py",
+    "tests/conformance/test_load.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     kinds = selected_kinds(config)
     kept, dropped = [], []
@@ -208,6 +248,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+    if getattr(config, "workerinput", None) is not None:
+        # Under xdist, the long tests (each minutes of pip, mypy or a benchmark in processes of
+        # their own) go first, so no worker starts one while the others have run out of tests.
+        items.sort(key=lambda item: not item.nodeid.startswith(_LONG_FIRST))
 
 
 @pytest.fixture(scope="session")
