@@ -16,7 +16,8 @@
 _steps_dir="$(mktemp -d)"
 _steps_started=$EPOCHREALTIME
 _steps_order=()
-declare -A _steps_pid=() _steps_seconds=() _steps_state=() _steps_file=()
+# By step name (`unset` mis-parses a key with a quote in it, so a waited step is marked, not unset).
+declare -A _steps_pid=() _steps_seconds=() _steps_state=() _steps_file=() _steps_waited=()
 
 _steps_kill_tree() {  # a background step that is still running when the run fails: it and its children, by pid
   local child
@@ -26,11 +27,19 @@ _steps_kill_tree() {  # a background step that is still running when the run fai
   kill "$1" 2>/dev/null || true
 }
 
+_steps_running() {  # the background steps not yet waited for, in the order they started
+  local name
+  for name in "${_steps_order[@]}"; do
+    [ -n "${_steps_pid[$name]:-}" ] && [ -z "${_steps_waited[$name]:-}" ] && printf '%s\0' "$name"
+  done
+  return 0
+}
+
 _steps_cleanup() {
   local name
-  for name in "${!_steps_pid[@]}"; do
+  while IFS= read -r -d '' name; do
     _steps_kill_tree "${_steps_pid[$name]}"
-  done
+  done < <(_steps_running)
   rm -rf "$_steps_dir"
 }
 trap _steps_cleanup EXIT
@@ -86,11 +95,11 @@ step_bg() {
 
 wait_steps() {
   local names=("$@") name failed=0 rc seconds
-  [ ${#names[@]} -gt 0 ] || names=("${!_steps_pid[@]}")
+  [ ${#names[@]} -gt 0 ] || mapfile -d '' -t names < <(_steps_running)
   for name in "${names[@]}"; do
-    [ -n "${_steps_pid[$name]:-}" ] || continue
+    [ -n "${_steps_pid[$name]:-}" ] && [ -z "${_steps_waited[$name]:-}" ] || continue
     wait "${_steps_pid[$name]}" || true
-    unset "_steps_pid[$name]"
+    _steps_waited[$name]=1
     read -r rc seconds <"${_steps_file[$name]}.done" || { rc=1; seconds=?; }
     _steps_seconds[$name]=$seconds
     echo "== $name (background) output:"
