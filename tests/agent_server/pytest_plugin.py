@@ -14,7 +14,7 @@ the kinds the session runs against. A test takes a server in one of two ways:
 
 Each kind's server starts on first use and stops at the end of the session, with the one
 Postgres and the one Redis the session shares (started only if a kind needs them). Under
-pytest-xdist (``-n 2``) the session is each worker's: every worker starts the servers and
+pytest-xdist (``-n N``) the session is each worker's: every worker starts the servers and
 services its tests use, each on its own free ports and temporary directories. A test
 whose server kind is not selected is deselected, never skipped. When a test that uses a
 server fails, the tail of its log is attached to the report.
@@ -220,6 +220,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return f"server kind {found.group(1)}" if found else nodeid
 
     return ByServerKind(config, log)
+
+
+# Under xdist, the tests that take minutes each (pip, mypy, a benchmark, in processes of their
+# own) are collected first, so no worker starts one while the others have run out of tests.
 _LONG_FIRST = (
     "tests/test_install.py",
     "tests/test_newcomer.py",
@@ -249,8 +253,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
     if getattr(config, "workerinput", None) is not None:
-        # Under xdist, the long tests (each minutes of pip, mypy or a benchmark in processes of
-        # their own) go first, so no worker starts one while the others have run out of tests.
         items.sort(key=lambda item: not item.nodeid.startswith(_LONG_FIRST))
 
 
