@@ -207,11 +207,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadgroup`, grouping by server kind: xdist's own (the xdist_group mark) sets
     item._nodeid, which pytest 9 no longer reads, so the scheduler reads the kind from the id.
 
-    The groups are the largest work units, so each goes to a worker first; every other test
-    is a unit of its own, handed out as workers free up.
+    Every other test is a unit of its own, handed out as workers free up, in collection order
+    (not largest unit first, xdist's default: the long tests, collected first, must start
+    before a worker is busy with a kind's group for minutes).
     """
     if config.getoption("dist", None) != "loadgroup":
         return None
+    config.option.loadscopereorder = False
     from xdist.scheduler import LoadGroupScheduling  # type: ignore[import-untyped]
 
     class ByServerKind(LoadGroupScheduling):  # type: ignore[misc]
