@@ -45,6 +45,7 @@ def _run_bench(*args: str, module: str = "benchmarks") -> subprocess.CompletedPr
     )
 
 
+@pytest.mark.timeout(900)  # its subprocess may take 600 s on a busy machine (beside the other xdist workers)
 def test_bench_json_has_every_client_and_mode() -> None:
     # Two long-lived rounds: each client's process must time a second batch on the same warm client; two fresh
     # rounds: a new process per client and round.
