@@ -128,7 +128,9 @@ PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
 @pytest.mark.timeout(300)
 def test_a_server_venv_build_says_which_kind_and_each_step(tiny_pins: str) -> None:
     out = io.StringIO()
-    path = venvs.ensure_venv(tiny_pins, PYTHON, out=out)
+    # No heartbeat between the steps (creating a venv took over its 10 s on a busy machine): the
+    # heartbeat is the next test's.
+    path = venvs.ensure_venv(tiny_pins, PYTHON, out=out, report_every=3600)
     lines = out.getvalue().splitlines()
     assert all(line.startswith("[tiny server venv] ") for line in lines), lines
     said = [line.removeprefix("[tiny server venv] ") for line in lines]

@@ -13,9 +13,23 @@ the kinds the session runs against. A test takes a server in one of two ways:
   the conformance suite in tests/conformance.
 
 Each kind's server starts on first use and stops at the end of the session, with the one
-Postgres and the one Redis the session shares (started only if a kind needs them). A test
+Postgres and the one Redis the session shares (started only if a kind needs them). Under
+pytest-xdist (``-n N``) the session is each worker's: every worker starts the servers and
+services its tests use, each on its own free ports and temporary directories. A test
 whose server kind is not selected is deselected, never skipped. When a test that uses a
 server fails, the tail of its log is attached to the report.
+
+Two markers narrow a ``server`` test's kinds without skipping anything (the test is simply
+generated fewer times):
+
+* ``@pytest.mark.one_kind``: a client-side check that sends nothing to the server runs on
+  one selected kind (``fake`` when it is selected, else the first);
+* ``@pytest.mark.server_cases(("a", "b"), cases)``: the test's other parameters chosen per
+  kind, ``cases(kind)`` giving ``(id, (a, b))`` pairs (tests/conformance/matrix.py: the
+  full matrix on some kinds, the server-visible distinct cases on the others).
+
+At the end of every run it prints the time per server kind (tests run and seconds spent)
+and each server's start-up time (per xdist worker).
 
 Environment:
     AGENT_SERVER_STARTUP_TIMEOUT  seconds to wait for the health path (default 90)
@@ -25,8 +39,9 @@ Environment:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -142,19 +157,85 @@ def selected_kinds(config: pytest.Config) -> tuple[str, ...]:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "real_server: test talks to a real Agent Server")
     config.addinivalue_line("markers", "kinds(*names): run the test only on these server kinds")
+    config.addinivalue_line(
+        "markers", "one_kind: a client-side check that sends nothing: run it on one selected kind (the fake first)"
+    )
+    config.addinivalue_line(
+        "markers", "server_cases(names, cases): the parameters `names` per kind, cases(kind) -> [(id, values)]"
+    )
+    config.pluginmanager.register(_Gathered(config), "agent_server_gathered")
 
 
 _UNSELECTED = "unselected"
+_ONE_KIND_FIRST = "fake"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "server_kind" in metafunc.fixturenames:
-        only = metafunc.definition.get_closest_marker("kinds")
-        kinds = [kind for kind in selected_kinds(metafunc.config) if only is None or kind in only.args]
-        # Session scope groups each kind's tests together, so servers start once per kind. A
-        # test none of whose kinds is selected is deselected below (an empty parametrization
-        # would be reported as skipped).
+    if "server_kind" not in metafunc.fixturenames:
+        return
+    only = metafunc.definition.get_closest_marker("kinds")
+    kinds = [kind for kind in selected_kinds(metafunc.config) if only is None or kind in only.args]
+    if kinds and metafunc.definition.get_closest_marker("one_kind") is not None:
+        kinds = [_ONE_KIND_FIRST if _ONE_KIND_FIRST in kinds else kinds[0]]
+    # Session scope groups each kind's tests together, so servers start once per kind. A
+    # test none of whose kinds is selected is deselected below (an empty parametrization
+    # would be reported as skipped).
+    cases = metafunc.definition.get_closest_marker("server_cases")
+    if cases is None or not kinds:
         metafunc.parametrize("server_kind", kinds or [_UNSELECTED], scope="session")
+        return
+    names, per_kind = cases.args
+    rows = [
+        pytest.param(kind, *values, id=f"{kind}-{case_id}")
+        for kind in kinds
+        for case_id, values in per_kind(kind)
+    ]
+    metafunc.parametrize(["server_kind", *names], rows, scope="session")
+
+
+# Under `--dist loadgroup`, each of these kinds' tests run on one worker, so its server (and
+# the Postgres and Redis it needs) starts once, not once per worker. The fake starts at once,
+# and dev serves most of the suite (dev_server), so their tests spread over every worker.
+_ONE_WORKER_KINDS = ("dev-0.4", "postgres", "aegra")
+# The kind in a test id: `[postgres-...]`, `[sync-postgres]`, `[dev-0.4-no-fault-assigned-sync]`.
+_KINDS_PATTERN = "|".join(re.escape(kind) for kind in _ONE_WORKER_KINDS)
+_KIND_IN_ID = re.compile(rf"\[(?:.*-)?({_KINDS_PATTERN})(?:-.*)?\]$")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup`, grouping by server kind: xdist's own (the xdist_group mark) sets
+    item._nodeid, which pytest 9 no longer reads, so the scheduler reads the kind from the id.
+
+    Every other test is a unit of its own, handed out as workers free up, in collection order
+    (not largest unit first, xdist's default: the long tests, collected first, must start
+    before a worker is busy with a kind's group for minutes).
+    """
+    if config.getoption("dist", None) != "loadgroup":
+        return None
+    config.option.loadscopereorder = False
+    from xdist.scheduler import LoadGroupScheduling  # type: ignore[import-untyped]
+
+    class ByServerKind(LoadGroupScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            found = _KIND_IN_ID.search(nodeid)
+            return f"server kind {found.group(1)}" if found else nodeid
+
+    return ByServerKind(config, log)
+
+
+# Under xdist, the tests that take minutes each (pip, mypy, a benchmark, in processes of their
+# own) are collected first, so no worker starts one while the others have run out of tests.
+_LONG_FIRST = (
+    "tests/test_install.py",
+    "tests/test_newcomer.py",
+    "tests/test_bench_smoke.py",
+    "tests/typing/",
+    "tests/test_readme.py",
+    "tests/maintainer/",
+    "tests/conformance/test_postgres_restarts.py",
+    "tests/conformance/test_load.py",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -173,16 +254,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+    if getattr(config, "workerinput", None) is not None:
+        items.sort(key=lambda item: not item.nodeid.startswith(_LONG_FIRST))
 
 
 @pytest.fixture(scope="session")
 def servers(request: pytest.FixtureRequest) -> Iterator[ServerPool]:
-    """The session's pool of running servers, one per kind, and their shared Postgres and Redis."""
+    """The session's (under xdist: the worker's) pool of running servers, one per kind, and their
+    shared Postgres and Redis."""
     pool = ServerPool(float(os.environ.get("AGENT_SERVER_STARTUP_TIMEOUT", "90")))
     request.config.stash[_POOL_KEY] = pool
     try:
         yield pool
     finally:
+        _record_startups(request.config, pool)
         del request.config.stash[_POOL_KEY]
         pool.close()
 
@@ -207,12 +292,62 @@ def _kind_of(item: pytest.Item) -> str | None:
     return "dev" if "dev_server" in getattr(item, "fixturenames", ()) else None
 
 
+# Start-up seconds of each server a session (or an xdist worker) started: (worker, kind, seconds).
+_STARTUP_KEY: pytest.StashKey[list[tuple[str, str, float]]] = pytest.StashKey()
+_KIND_PROPERTY = "server_kind"
+
+
+def _worker(config: pytest.Config) -> str:
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else "main"
+
+
+def _record_startups(config: pytest.Config, pool: ServerPool) -> None:
+    services = {"(postgres)": pool._postgres, "(redis)": pool._redis}
+    every = {**pool.started(), **{name: service for name, service in services.items() if service is not None}}
+    started = [(_worker(config), name, float(getattr(s, "startup_seconds", 0) or 0)) for name, s in every.items()]
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller prints them (pytest_testnodedown)
+        workeroutput["server_startups"] = started
+    else:
+        config.stash.setdefault(_STARTUP_KEY, []).extend(started)
+
+
+class _Gathered:
+    """Where the reports are gathered (the xdist controller, or the one process): the time per
+    kind over every worker (the kind travels in each report's user_properties) and the
+    workers' server start-ups (in their workeroutput)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        kind = dict(report.user_properties).get(_KIND_PROPERTY)
+        if kind is not None:
+            spent = self.config.stash.setdefault(_TIME_KEY, {}).setdefault(str(kind), [0, 0.0])
+            spent[0] += report.when == "call"
+            spent[1] += report.duration
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: object, error: object) -> None:
+        output = getattr(node, "workeroutput", None) or {}
+        rows = [(str(w), str(k), float(s)) for w, k, s in output.get("server_startups", ())]
+        self.config.stash.setdefault(_STARTUP_KEY, []).extend(rows)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     spent = config.stash.get(_TIME_KEY, {})
     if spent:
         terminalreporter.section("time per server kind")
+        terminalreporter.write_line("(seconds summed over tests: setup, call and teardown, in every worker)")
         for kind, (tests, seconds) in sorted(spent.items()):
             terminalreporter.write_line(f"{kind:<10} {int(tests):>5} tests  {seconds:7.1f} s")
+    startups = config.stash.get(_STARTUP_KEY, [])
+    if startups:
+        terminalreporter.section("server start-ups")
+        for worker, kind, seconds in sorted(startups):
+            terminalreporter.write_line(f"{worker:<6} {kind:<10} {seconds:6.1f} s")
+        terminalreporter.write_line(f"{'all':<6} {len(startups):>3} servers  {sum(s for _, _, s in startups):6.1f} s")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -221,10 +356,8 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     kind = _kind_of(item)
-    if kind is not None:
-        spent = item.config.stash.setdefault(_TIME_KEY, {}).setdefault(kind, [0, 0.0])
-        spent[0] += report.when == "call"
-        spent[1] += report.duration
+    if kind is not None and (_KIND_PROPERTY, kind) not in report.user_properties:
+        report.user_properties.append((_KIND_PROPERTY, kind))
     if not report.failed:
         return report
     pool = item.config.stash.get(_POOL_KEY, None)

@@ -184,6 +184,8 @@ BAD_INPUT: dict[str, dict[str, Any]] = {
 }
 
 
+# A client-side check: nothing reaches the server, so one kind shows it (every client, every case).
+@pytest.mark.one_kind
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_is_refused_before_anything_is_sent(
     sdk: Driver, server: AgentServer, marker: dict[str, str], case: str

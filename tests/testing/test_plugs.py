@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import httpx2
 import pytest
+import trio
 
 from langsmith_threads_client import AsyncThreadsClient, DefaultAioHttpClient, ThreadsClient
 from langsmith_threads_client.testing import FakeAgentServer, FakeTransport
@@ -95,8 +96,8 @@ def test_ipv6_loopback(fake: FakeAgentServer) -> None:
     try:
         with socket.socket(socket.AF_INET6) as probe:
             probe.bind(("::1", 0))
-    except OSError:
-        pytest.skip("no IPv6 loopback here")
+    except OSError as exc:
+        pytest.fail(f"this machine has no IPv6 loopback (::1: {exc}); the fake must be shown serving on it: enable it")
     with fake.serve(host="::1") as base_url:
         assert base_url.startswith("http://[::1]:")
         assert httpx2.get(f"{base_url}/ok", trust_env=False).status_code == 200
@@ -189,7 +190,6 @@ async def test_async_clients_on_one_event_loop(fake: FakeAgentServer) -> None:
 
 
 def test_async_delays_sleep_under_trio_too(fake: FakeAgentServer) -> None:
-    trio = pytest.importorskip("trio")
     fake.delay_next(0.1)
 
     async def main() -> float:
@@ -231,7 +231,10 @@ def test_many_threads_creating_at_once(fake: FakeAgentServer, way: str) -> None:
 
 
 def test_langgraph_sdk_against_serve(fake: FakeAgentServer) -> None:
-    langgraph_sdk = pytest.importorskip("langgraph_sdk")
+    try:
+        import langgraph_sdk
+    except ImportError as exc:
+        pytest.fail(f"langgraph-sdk is pinned in the bench dependency group: pip install -e . --group bench ({exc})")
     with fake.serve() as base_url:
         client = langgraph_sdk.get_sync_client(url=base_url, api_key=None)
         made = client.threads.create(metadata={"sdk": "langgraph"}, graph_id=GRAPH_ID, supersteps=[HI])

@@ -15,7 +15,7 @@ import pytest
 from langsmith_threads_client import AsyncThreadsClient, ThreadsClient
 from tests.unit.conftest import DriverFactory
 from tests.unit.mock_server import MockServer
-from tests.unit.mocks import BASE_URL, thread_answer
+from tests.unit.mocks import BASE_URL, sent_json, thread_answer
 
 BIG = 10_000_000
 # A message may name the argument, the rule and a cut repr of the value: never the value whole.
@@ -62,9 +62,12 @@ def test_metadata_nested_deeper_than_the_limit_is_refused(
 
 
 def test_metadata_at_the_nesting_limit_is_sent(make_client: DriverFactory, api: MockServer) -> None:
-    api.post("/threads").mock(side_effect=thread_answer)
-    make_client().create_thread(metadata=_nested(100))
-    make_client().create_thread(metadata={"a": _nested_list(99)})
+    route = api.post("/threads").mock(side_effect=thread_answer)
+    given = [_nested(100), {"a": _nested_list(99)}]
+    made = [make_client().create_thread(metadata=metadata) for metadata in given]
+    sent = [sent_json(call.request) for call in route.calls]
+    assert [body["metadata"] for body in sent] == given  # sent whole, one request each
+    assert [str(thread.thread_id) for thread in made] == [body["thread_id"] for body in sent]
 
 
 def test_superstep_values_nested_2000_deep_are_refused(make_client: DriverFactory, api: MockServer) -> None:
@@ -176,8 +179,13 @@ def test_a_users_http_client_with_a_zero_timeout_is_refused_naming_it() -> None:
 def test_none_parts_and_positive_finite_numbers_are_accepted(
     make_client: DriverFactory, api: MockServer, timeout: float | httpx2.Timeout
 ) -> None:
-    api.post("/threads").mock(side_effect=thread_answer)
-    make_client(timeout=timeout).create_thread(timeout=timeout)
+    route = api.post("/threads").mock(side_effect=thread_answer)
+    thread = make_client(timeout=timeout).create_thread(timeout=timeout)
+    # 1 ms may run out on a busy machine and the attempt be retried: each carried the timeout as given.
+    assert [call.request.extensions["timeout"] for call in route.calls] == [httpx2.Timeout(timeout).as_dict()] * len(
+        route.calls
+    )
+    assert str(thread.thread_id) == sent_json(route.calls.last.request)["thread_id"]
 
 
 # --- base_url, and the environment variable it falls back to

@@ -75,7 +75,9 @@ def test_an_answer_of_exactly_the_cap_is_read_and_one_byte_more_is_not(
 ) -> None:
     api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 100))
     size = 100 + len(json.dumps(real_thread_body()).encode())  # the same length for any thread id
-    assert make_client(max_response_bytes=size).create_thread().thread_id
+    route = api.post("/threads")
+    thread = make_client(max_response_bytes=size).create_thread()
+    assert str(thread.thread_id) == sent_json(route.calls.last.request)["thread_id"]  # the answer, read whole
     with pytest.raises(ResponseTooLargeError):
         make_client(max_response_bytes=size - 1).create_thread()
 
@@ -137,7 +139,8 @@ def test_after_a_lost_attempt_the_thread_may_exist_whatever_the_status(
 
 def test_no_limit_reads_any_size(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=lambda request: _padded_thread(request, 100_000))
-    assert make_client(max_response_bytes=None).create_thread().thread_id
+    thread = make_client(max_response_bytes=None).create_thread()
+    assert str(thread.thread_id) == sent_json(api.calls.last.request)["thread_id"]  # the 100 kB answer, read whole
 
 
 def test_response_too_large_pickles_whole() -> None:
@@ -175,7 +178,8 @@ def _encoded(request: httpx2.Request, times: int) -> httpx2.Response:
 
 def test_five_content_codings_are_decoded(make_client: DriverFactory, api: MockServer) -> None:
     api.post("/threads").mock(side_effect=lambda request: _encoded(request, 5))
-    assert make_client().create_thread().thread_id
+    thread = make_client().create_thread()
+    assert str(thread.thread_id) == sent_json(api.calls.last.request)["thread_id"]  # decoded five times to the thread
 
 
 def test_more_than_five_content_codings_are_refused_as_a_broken_answer(

@@ -95,7 +95,11 @@ INVALID: list[tuple[dict[str, Any], type[Exception], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("arguments", "error", "named"), INVALID, ids=[repr(case[0])[:60] for case in INVALID])
+@pytest.mark.parametrize(  # ids the same in every process (xdist compares them): no object address, no uuid4
+    ("arguments", "error", "named"),
+    INVALID,
+    ids=[f"{i}-{error.__name__}-{named}" for i, (_, error, named) in enumerate(INVALID)],
+)
 def test_bad_arguments_raise_naming_the_argument_and_send_nothing(
     make_client: DriverFactory,
     api: MockServer,
