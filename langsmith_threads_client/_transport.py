@@ -451,8 +451,8 @@ def bound_own_pools(http: httpx2.Client | httpx2.AsyncClient) -> int:
 # httpx2's `Client.build_request` merges the client's headers with the request's, then its
 # cookies and query parameters, and `Request` adds `Host` and `Content-Length`: four `Headers`
 # built and normalised per request, about 25 us, as much as the SDK's whole call logic, and
-# on the sync path 15-20% of the SDK's CPU per call (scripts/bench on a quiet machine: 1.21x
-# bare httpx2 without it, within 1.08x with it; benchmarks/README.md). Every attempt of a
+# on the sync path a fifth of the SDK's CPU per call (scripts/bench on a quiet machine: 1.215x
+# bare httpx2 without it, 0.972x with it; benchmarks/README.md). Every attempt of a
 # client goes to the same URL with the same headers and only its body differs, so the merge
 # is done once, by `build_request` itself, and kept: each request then takes the kept header
 # list with its own `Content-Length` (`RequestBuilder`). It is kept only while nothing it came
