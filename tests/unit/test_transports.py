@@ -22,7 +22,6 @@ from langsmith_threads_client import (
     APITimeoutError,
     AsyncThreadsClient,
     DefaultAioHttpClient,
-    ThreadsClient,
 )
 from langsmith_threads_client._call import may_have_reached_server
 from tests.support.kinds import ClientKind
@@ -370,24 +369,3 @@ async def test_cancelling_a_call_is_a_cancellation_not_a_timeout(transport: Clie
         # The client is still usable, and its next attempt still has its bound.
         with pytest.raises(APITimeoutError):
             await client.create_thread()
-
-
-# --- the request on the wire -------------------------------------------------------------------
-
-
-def test_each_request_carries_its_own_body_length_and_the_clients_headers() -> None:
-    seen: list[httpx2.Request] = []
-
-    def answer(request: httpx2.Request) -> httpx2.Response:
-        seen.append(request)
-        thread_id = request.read().split(b'"thread_id":"')[1][:36].decode()
-        body = {"thread_id": thread_id, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
-        return httpx2.Response(200, json={**body, "metadata": {}, "status": "idle"})
-
-    http = httpx2.Client(transport=httpx2.MockTransport(answer))
-    with ThreadsClient(base_url="http://127.0.0.1:8123", api_key="k", http_client=http) as client:
-        for n in range(3):
-            client.create_thread(metadata={"n": "x" * n})
-    assert [len(r.content) for r in seen] == [int(r.headers["content-length"]) for r in seen]
-    assert len({len(r.content) for r in seen}) == 3
-    assert all(r.headers["x-api-key"] == "k" and r.headers["host"] == "127.0.0.1:8123" for r in seen)
