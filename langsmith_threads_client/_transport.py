@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import os
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -535,6 +536,34 @@ class RequestBuilder:
 # --- httpx2's senders, and the SDK's own httpx2 clients ------------------------------------------
 
 
+# httpx2 builds a fresh verified SSLContext for every client, loading the CA bundle each time
+# (~40 ms, nearly all of a client's construction). The SDK's own clients share one per process
+# instead, built on first use by httpx2's own public `create_ssl_context`, so a client costs
+# ~1 ms. The key holds everything that decides what the context is (SSL_CERT_FILE and
+# SSL_CERT_DIR when the environment is trusted) or how httpcore2 uses it: httpcore2 sets the
+# ALPN protocols on the context at each connect from the client's http1/http2 flags, so only
+# clients that set the same ones share a context. Given `verify` or `cert`, httpx2 builds
+# what the caller asked for, as it always does.
+_SSL_CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
+
+
+def _with_shared_ssl_context(kwargs: dict[str, Any]) -> dict[str, Any]:
+    if "verify" in kwargs or "cert" in kwargs:
+        return kwargs
+    trust_env = bool(kwargs.get("trust_env", True))
+    key: tuple[object, ...] = (
+        trust_env,
+        bool(kwargs.get("http1", True)),
+        bool(kwargs.get("http2", False)),
+        os.environ.get("SSL_CERT_FILE") if trust_env else None,
+        os.environ.get("SSL_CERT_DIR") if trust_env else None,
+    )
+    context = _SSL_CONTEXTS.get(key)
+    if context is None:  # two threads may both build one here: either is right, one is kept
+        context = _SSL_CONTEXTS.setdefault(key, httpx2.create_ssl_context(trust_env=trust_env))
+    return {**kwargs, "verify": context}
+
+
 class DefaultHttpxClient(httpx2.Client):
     """An httpx2.Client with the SDK's defaults, whose connections keep each attempt's whole bound.
 
@@ -548,7 +577,7 @@ class DefaultHttpxClient(httpx2.Client):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
         kwargs.setdefault("follow_redirects", False)
-        super().__init__(**kwargs)
+        super().__init__(**_with_shared_ssl_context(kwargs))
         self._bounds_attempts = bound_own_pools(self) > 0
 
 
@@ -559,7 +588,7 @@ class DefaultAsyncHttpxClient(httpx2.AsyncClient):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
         kwargs.setdefault("follow_redirects", False)
-        super().__init__(**kwargs)
+        super().__init__(**_with_shared_ssl_context(kwargs))
         self._bounds_attempts = bound_own_pools(self) > 0
 
 

@@ -6,7 +6,8 @@
 * A 307/308 to another origin is not followed (the other origin records every request it
   gets, and gets none) and raises APIStatusError; a same-origin 307/308 is followed with
   the key; a redirect loop ends.
-* The default transports verify certificates and host names (sync, async, aiohttp).
+* The default transports verify certificates and host names (sync, async, aiohttp); the SDK's
+  own httpx2 clients share one verified SSL context per process and per what decides it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from langsmith_threads_client import (
     APIStatusError,
     AsyncThreadsClient,
     DefaultAioHttpClient,
+    DefaultHttpxClient,
     ThreadsClient,
 )
 from scripts.agent_server.server import AgentServer
@@ -243,3 +245,73 @@ async def test_tls_verification_on_by_default_aiohttp() -> None:
             _assert_verifies(ssl_setting, "DefaultAioHttpClient connector")
     finally:
         await http.aclose()
+
+
+@pytest.fixture
+def ssl_contexts_built(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each SSL context the SDK's clients build (its trust_env), from an empty process-wide cache."""
+    from langsmith_threads_client import _transport
+
+    built: list[bool] = []
+    create = httpx2.create_ssl_context
+
+    def counted(*, trust_env: bool = True) -> ssl.SSLContext:
+        built.append(trust_env)
+        return create(trust_env=trust_env)
+
+    monkeypatch.setattr(_transport, "_SSL_CONTEXTS", {})
+    monkeypatch.setattr(httpx2, "create_ssl_context", counted)
+    return built
+
+
+async def test_the_sdks_own_clients_share_one_verified_ssl_context(ssl_contexts_built: list[bool]) -> None:
+    # Loading the CA bundle was ~95 % of building a client (~40 ms each).
+    sync_clients = [ThreadsClient("https://agent.example.invalid") for _ in range(3)]
+    async_clients = [AsyncThreadsClient("https://agent.example.invalid") for _ in range(3)]
+    own = DefaultHttpxClient()
+    try:
+        contexts = {id(_httpx_transport_context(client._http)) for client in sync_clients}
+        for aclient in async_clients:
+            assert isinstance(aclient._http, httpx2.AsyncClient)
+            contexts.add(id(_httpx_transport_context(aclient._http)))
+        contexts.add(id(_httpx_transport_context(own)))
+        assert ssl_contexts_built == [True]
+        assert len(contexts) == 1
+        _assert_verifies(_httpx_transport_context(own), "the shared context")
+    finally:
+        own.close()
+        for sync_client in sync_clients:
+            sync_client.close()
+        for async_client in async_clients:
+            await async_client.aclose()
+
+
+def test_what_decides_the_ssl_context_gets_its_own(
+    ssl_contexts_built: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def context(**kwargs: object) -> ssl.SSLContext | None:
+        with DefaultHttpxClient(**kwargs) as http:
+            return _httpx_transport_context(http)
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    first = context()
+    assert context() is first
+    untrusted = context(trust_env=False)  # SSL_CERT_FILE and SSL_CERT_DIR not read
+    assert untrusted is not first and untrusted is not None
+    monkeypatch.setenv("SSL_CERT_FILE", ssl.get_default_verify_paths().openssl_cafile)
+    from_env = context()  # httpx2 reads SSL_CERT_FILE when it builds the context: a new one
+    assert from_env is not first and from_env is not untrusted
+    assert context(trust_env=False) is untrusted
+    assert ssl_contexts_built == [True, False, True]
+    for each in (first, untrusted, from_env):
+        _assert_verifies(each, "a shared context")
+
+
+def test_a_given_verify_or_cert_is_httpx2s_to_use_as_given(ssl_contexts_built: list[bool]) -> None:
+    given = ssl.create_default_context()
+    with DefaultHttpxClient(verify=given) as http:
+        assert _httpx_transport_context(http) is given
+    with ThreadsClient("https://agent.example.invalid", http_client=httpx2.Client(verify=given)) as client:
+        assert _httpx_transport_context(client._http) is given
+    assert ssl_contexts_built == []
