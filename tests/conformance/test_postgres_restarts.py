@@ -57,13 +57,13 @@ from tests.support.proxy import FaultProxy
 CONTINUABLE = (APIConnectionError, InternalServerError)
 CONTINUATION_ATTEMPTS = 5
 
-CRASH_CALLS = 1500
+CRASH_CALLS = 700  # 300 before the kill, 400 across the outage and after the restart
 CRASH_IN_FLIGHT = 16
 KILL_AFTER = 300  # calls ended before the kill
 OUTAGE = 2.0  # seconds between the kill and the restart
 
 WORKERS = 2
-WORKER_CALLS = 640
+WORKER_CALLS = 384  # six rounds of 64 in flight
 WORKER_IN_FLIGHT = 64
 WORKER_MAX_RETRIES = 5
 FAULT_RATE = 0.10
