@@ -275,6 +275,7 @@ def test_without_the_extra_installed_calls_work() -> None:
 
 
 def test_errors_are_the_sdks_with_tracing_on(provider: TracerProvider) -> None:
+    EXPORTER.clear()  # what the module's earlier tests on this worker left (xdist spreads them)
     with ThreadsClient("http://127.0.0.1:9", api_key=None, max_retries=0) as client:
         with pytest.raises(ThreadsClientError):  # nothing listens on port 9: APIConnectionError
             client.create_thread()
