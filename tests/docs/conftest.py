@@ -35,7 +35,13 @@ CHROMIUM_FLAGS = (
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built here, strictly (any warning fails), into a folder of this session's."""
+    """The site built here, strictly (any warning fails), into a folder of this session's; or,
+    with DOCS_SITE set (.ci/run, right after its strict `scripts/docs` build of the same tree),
+    the site built there, so it is built once."""
+    if built_by_ci := os.environ.get("DOCS_SITE"):
+        given = Path(built_by_ci)
+        assert (given / "index.html").is_file(), f"DOCS_SITE={given} holds no built site"
+        return given
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     built = subprocess.run(
