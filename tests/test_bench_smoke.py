@@ -46,13 +46,17 @@ def _run_bench(*args: str, module: str = "benchmarks") -> subprocess.CompletedPr
 
 
 @pytest.mark.timeout(900)  # its subprocess may take 600 s on a busy machine (beside the other xdist workers)
-def test_bench_json_has_every_client_and_mode() -> None:
+def test_bench_table_and_json_have_every_client_and_mode(tmp_path: Path) -> None:
     # Two long-lived rounds: each client's process must time a second batch on the same warm client; two fresh
-    # rounds: a new process per client and round.
+    # rounds: a new process per client and round. One run: the table on stdout, the JSON saved (--save).
     sizes = ("--calls", "20", "--rounds", "2", "--fresh-rounds", "2", "--warmup", "5", "--import-reps", "1")
-    proc = _run_bench(*sizes, "--json", "--quiet")
+    saved = tmp_path / "bench.json"
+    proc = _run_bench(*sizes, "--save", str(saved))
     assert proc.returncode == 0, proc.stderr
-    report: dict[str, Any] = json.loads(proc.stdout)
+    for heading in ("-- long-lived processes", "-- fresh processes", "httpx2 (floor)", "httpx 0.28 (legacy)",
+                    "this SDK", "== the testing kit", "pytest plugin load"):  # fmt: skip
+        assert heading in proc.stdout, heading
+    report: dict[str, Any] = json.loads(saved.read_text())
 
     assert report["unavailable"] == {}
     assert report["meta"]["calls"] == 20
@@ -112,18 +116,6 @@ def _check_phase(results: dict[str, dict[str, dict[str, Any]]]) -> None:
                 rounds = [r["cpu_per_call_us"] / floor[r["round"]] for r in entry["rounds"]]
                 assert entry[f"{key}_rounds"] == pytest.approx(rounds), (mode, client, key)
                 assert entry[key] == pytest.approx(statistics.median(rounds)), (mode, client, key)
-
-
-def test_bench_table() -> None:
-    sizes = ("--calls", "5", "--rounds", "1", "--fresh-rounds", "1", "--warmup", "1", "--import-reps", "0")
-    proc = _run_bench(*sizes, "--modes", "sync", "--clients", "sdk")
-    assert proc.returncode == 0, proc.stderr
-    assert "-- long-lived processes" in proc.stdout
-    assert "-- fresh processes" in proc.stdout
-    assert "httpx2 (floor)" in proc.stdout
-    assert "httpx 0.28 (legacy)" in proc.stdout
-    assert "this SDK" in proc.stdout
-    assert "== the testing kit" in proc.stdout and "pytest plugin load" in proc.stdout
 
 
 def test_the_paired_aiohttp_figure_runs_and_reports_its_spread() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from scripts.agent_server.server import AgentServer
+from tests.support.typecheck import mypy_strict
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 # The site's "Testing your code" page: the README links to it for the conftest and respx examples.
@@ -79,18 +80,15 @@ def test_the_testing_examples_pass_as_a_users_test_files(tmp_path: Path) -> None
     assert "3 passed" in ran.stdout
 
 
-def test_the_testing_examples_pass_mypy_strict(tmp_path: Path) -> None:
+def test_the_testing_examples_pass_mypy_strict(tmp_path: Path, mypy_cache: Path) -> None:
     # A user's test files, annotated with the kit's exported types, as a strict project checks them.
     write_test_examples(tmp_path)
     (tmp_path / "conftest.py").write_text(CONFTEST)
-    ran = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"), "."],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    ran = mypy_strict(".", cwd=tmp_path, cache=mypy_cache)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     files = len(TEST_EXAMPLES) + 1
     assert ran.stdout.startswith(f"Success: no issues found in {files} source files"), ran.stdout
-def test_the_respx_example_passes_as_a_users_test_file(tmp_path: Path) -> None:
+def test_the_respx_example_passes_as_a_users_test_file(tmp_path: Path, mypy_cache: Path) -> None:
     # Run as a user runs it: pytest finds pytest-httpx2 (this checkout's test group) by its entry point.
     assert len(RESPX_EXAMPLES) == 1
     (tmp_path / "test_readme_respx.py").write_text(RESPX_EXAMPLES[0])
@@ -98,8 +96,5 @@ def test_the_respx_example_passes_as_a_users_test_file(tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stdout[-4000:]
     assert "3 passed" in ran.stdout
     # Typed as a strict project checks it (respx and pytest-httpx2 ship their types).
-    checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"), "."],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    checked = mypy_strict(".", cwd=tmp_path, cache=mypy_cache)
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -202,6 +202,11 @@ _KINDS_PATTERN = "|".join(re.escape(kind) for kind in _ONE_WORKER_KINDS)
 _KIND_IN_ID = re.compile(rf"\[(?:.*-)?({_KINDS_PATTERN})(?:-.*)?\]$")
 
 
+# The tests that run mypy on a user's files: on one worker, they share its cache.
+_TYPE_CHECKS = ("tests/typing/test_typing.py", "tests/test_readme.py::test_the_testing_examples_pass_mypy",
+                "tests/test_readme.py::test_the_respx_example")  # fmt: skip
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadgroup`, grouping by server kind: xdist's own (the xdist_group mark) sets
@@ -218,6 +223,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     class ByServerKind(LoadGroupScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(_TYPE_CHECKS):
+                return "type checks"  # one mypy cache warmed once (tests/support/typecheck.py)
             found = _KIND_IN_ID.search(nodeid)
             return f"server kind {found.group(1)}" if found else nodeid
 

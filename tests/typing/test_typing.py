@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.support.typecheck import mypy_strict
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("user_script.py")
 BIN = Path(sys.executable).parent
@@ -39,18 +41,8 @@ def _pyright(*args: str) -> dict[str, Any]:
     return report
 
 
-def _mypy_strict(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def test_the_user_script_passes_mypy_strict() -> None:
-    result = _mypy_strict(SCRIPT)
+def test_the_user_script_passes_mypy_strict(mypy_cache: Path) -> None:
+    result = mypy_strict(SCRIPT, cwd=ROOT, cache=mypy_cache)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -92,11 +84,11 @@ def misuse(client: ThreadsClient, aclient: AsyncThreadsClient) -> None:
 """
 
 
-def test_the_raw_create_thread_has_the_clients_keywords_for_type_checkers(tmp_path: Path) -> None:
+def test_the_raw_create_thread_has_the_clients_keywords_for_type_checkers(tmp_path: Path, mypy_cache: Path) -> None:
     # Its keywords are the client's own create_thread's (a ParamSpec), not a copy: misuse is caught.
     script = tmp_path / "raw_misuse.py"
     script.write_text(RAW_MISUSE)
-    result = _mypy_strict(script)
+    result = mypy_strict(script, cwd=ROOT, cache=mypy_cache)
     said = [line for line in result.stdout.splitlines() if ": error: " in line]
     errors = [line.split(": error: ")[0].rsplit(":", 1)[1] for line in said]
     assert errors == ["6", "7", "8"], result.stdout
