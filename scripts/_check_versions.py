@@ -24,7 +24,8 @@ default all, in this order):
   machine: CI runs this phase alone, with ``--reuse``).
 
 ``--reuse`` keeps a venv already built for the same requirements, wheel and Python (its
-stamp), so a later phase installs nothing; ``--build-only`` builds it and runs nothing. Fails when pytest fails or skips a test.
+stamp), so a later phase installs nothing; ``--build-only`` builds it and runs nothing.
+Fails when pytest fails or skips a test.
 Extra arguments go to pytest: ``scripts/check-versions lowest -k aiohttp``.
 """
 

@@ -118,7 +118,7 @@ STATUSES = schemas(upstream())["Thread"]["properties"]["status"]["enum"]
 STATUS_WORDS = ("ThreadStatus", *(f'"{value}"' for value in STATUSES))
 
 
-def tests_that_name_a_status(repo: Path) -> list[str]:
+def files_that_name_a_status(repo: Path) -> list[str]:
     """tests/generated (every test of the generated layer and the spec), and each unit test file
     that names a thread status: the tests a new status value could break. (The rest of
     tests/unit never sees a status; running it all here took a minute and a half of the suite.)"""
@@ -151,7 +151,7 @@ def test_a_new_status_value_parses_and_no_test_breaks(tmp_path: Path) -> None:
     )
     parsed = run([sys.executable, "-c", check], repo)
     assert parsed.stdout.strip() == "parsed", parsed.stderr
-    chosen = tests_that_name_a_status(repo)
+    chosen = files_that_name_a_status(repo)
     assert len(chosen) > 3, chosen  # the models' tests and the unit files that name statuses
     tests = pytest_in(repo, *chosen)
     assert tests.returncode == 0, tests.stdout[-3000:]
