@@ -24,8 +24,7 @@ default all, in this order):
   machine: CI runs this phase alone, with ``--reuse``).
 
 ``--reuse`` keeps a venv already built for the same requirements, wheel and Python (its
-stamp), so a later phase installs nothing; ``--build-only`` builds it and runs nothing.
-Fails when pytest fails or skips a test.
+stamp), so a later phase installs nothing. Fails when pytest fails or skips a test.
 Extra arguments go to pytest: ``scripts/check-versions lowest -k aiohttp``.
 """
 
@@ -262,7 +261,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sdist", type=Path, help="an unpacked sdist: the units phase runs its tests")
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, from {','.join(PHASES)}")
     parser.add_argument("--reuse", action="store_true", help="keep a venv built for the same requirements")
-    parser.add_argument("--build-only", action="store_true", help="build (or keep, with --reuse) the venv; no tests")
     args, pytest_args = parser.parse_known_args(argv)
     phases = [phase for phase in args.phases.split(",") if phase]
     if not phases or set(phases) - set(PHASES):
@@ -274,8 +272,6 @@ def main(argv: list[str]) -> int:
     python = build_venv(args.mode, pyproject, venv, args.python, wheel, args.reuse)
     report(args.mode, pyproject, python)
     built = time.monotonic() - started
-    if args.build_only:
-        return 0
     sdist = args.sdist.resolve() if args.sdist else None
     code = run_tests(python, phases, sdist, pytest_args)
     print(f"== check-versions {args.mode} ({','.join(phases)}): venv {built:.0f} s, "
